@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Rustre: a Lustre client in Rust for Linux.
+#
+#   make                 lnet.ko and lustre.ko for the provisioned test kernel,
+#                        and the userspace programs
+#   make KDIR=...        the modules for another Rust-enabled kernel tree
+#   make demo            build everything, boot the test VM and show it working
+#   make check           every test; ends with "N passed, N failed"
+#   make vm-run SCRIPT=/path/to/script [FILES=dir] [CONFIG=test|debug]
+#   make clippy          the modules with Kbuild's CLIPPY=1
+#   make kernel          provision the test and debug kernel trees
+#
+# Kernel trees and pinned tools are cached in $(RUSTRE_CACHE)
+# (default /var/cache/rustre); module builds go to build/<tree>/.
+
+CONFIG ?= test
+export RUSTRE_CACHE ?= /var/cache/rustre
+
+modules_args = $(if $(KDIR),--kdir $(KDIR),--config $(CONFIG))
+
+.PHONY: all deps kernel modules clippy userspace demo check vm-run clean
+
+all: modules userspace
+
+deps:
+	scripts/deps
+
+kernel: deps
+	scripts/kernel test
+	scripts/kernel debug
+
+modules: deps
+	scripts/modules $(modules_args)
+
+clippy: deps
+	scripts/modules $(modules_args) CLIPPY=1 RUSTRE_WERROR=1
+
+userspace:
+	cargo build --release --workspace
+
+demo: deps
+	scripts/demo
+
+check: deps
+	scripts/check
+
+vm-run: deps
+	@test -n "$(SCRIPT)" || { echo "usage: make vm-run SCRIPT=/path/to/script [FILES=dir] [CONFIG=test|debug]"; exit 2; }
+	scripts/vm --config $(CONFIG) --script $(SCRIPT) $(if $(FILES),--files $(FILES))
+
+clean:
+	rm -rf build target

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The `lustre` file system type: mount entry and the VFS operations of
+//! llite (Lustre's `llite/super25.c`, `llite/dcache.c`, `llite/file.c`).
+//!
+//! Mounting checks the source (`<mgsnid>[:<mgsnid>]:/<fsname>`) and then
+//! fails with `EOPNOTSUPP`, because the client cannot yet reach an MGS. The
+//! dentry and inode operations are what llite will install on its super
+//! block; until a mount succeeds, nothing calls them.
+
+use kernel::prelude::*;
+use kernel::str::CStr;
+
+use crate::vfs::{Dentry, FileSystem, Iattr, Inode, Kstat};
+use crate::wire::mount_source::MountSource;
+
+/// `EOPNOTSUPP`, which the 6.12 kernel crate does not name.
+fn eopnotsupp() -> Error {
+    Error::from_errno(-(kernel::bindings::EOPNOTSUPP as i32))
+}
+
+/// The Lustre client file system.
+pub(crate) struct LustreFs;
+
+impl FileSystem for LustreFs {
+    fn get_tree(source: &CStr) -> Result {
+        let Ok(text) = source.to_str() else {
+            pr_err!("mount: the source is not UTF-8\n");
+            return Err(EINVAL);
+        };
+        let source = MountSource::parse(text).map_err(|e| {
+            pr_err!(
+                "mount: bad source '{}': {}; expected <mgsnid>[:<mgsnid>]:/<fsname>\n",
+                text,
+                e
+            );
+            EINVAL
+        })?;
+        pr_err!(
+            "mount: cannot mount {} from {} MGS node(s): the client cannot connect to servers yet\n",
+            source.fsname(),
+            source.mgs_nodes()
+        );
+        Err(eopnotsupp())
+    }
+
+    fn d_compare(_dentry: &Dentry, cached: &[u8], name: &[u8]) -> bool {
+        cached == name
+    }
+
+    fn d_revalidate(_dentry: &Dentry, _flags: u32) -> Result<bool> {
+        // Without LDLM locks there is nothing that can invalidate a dentry;
+        // ll_revalidate_dentry will check the lock that covers it.
+        Ok(true)
+    }
+
+    fn permission(inode: &Inode, mask: i32) -> Result {
+        inode.generic_permission(mask)
+    }
+
+    fn getattr(inode: &Inode, request_mask: u32, stat: &Kstat) -> Result {
+        inode.generic_fillattr(request_mask, stat);
+        Ok(())
+    }
+
+    fn setattr(dentry: &Dentry, attr: &Iattr) -> Result {
+        dentry.setattr_prepare(attr)?;
+        // The change must be made on the MDT (an MDS_REINT setattr).
+        Err(eopnotsupp())
+    }
+}

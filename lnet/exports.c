@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The symbols that lnet.ko exports to lustre.ko (see api.h). They are defined
+ * in Rust; C is where EXPORT_SYMBOL_GPL can be said.
+ */
+#include <linux/export.h>
+#include <linux/module.h>
+
+#include "api.h"
+
+EXPORT_SYMBOL_GPL(lnet_api_version);
+
+MODULE_VERSION(RUSTRE_VERSION);

@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the VM tests (sourced). A test is a shell script run as root
+# in the test VM: exit 0 is a pass, 77 a skip, anything else a failure.
+
+# Print a message and fail the test.
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# Run a command that must succeed.
+must() {
+	"$@" || fail "'$*' failed"
+}
+
+# Succeed when the kernel log has a line matching the extended regex $1
+# that was logged after the mark set by dmesg_mark.
+dmesg_has() {
+	dmesg | sed -n "/rustre-test-mark-$mark_id/,\$p" | grep -Eq "$1"
+}
+
+# Remember the current end of the kernel log (see dmesg_has).
+dmesg_mark() {
+	mark_id=$$.$RANDOM
+	echo "rustre-test-mark-$mark_id" >/dev/kmsg
+}

@@ -1,0 +1,35 @@
+# mount -t lustre loads the modules on demand, and a bad source fails with
+# EINVAL and a log line that says what is wrong.
+. /rustre/lib.sh
+
+mkdir -p /mnt/lustre
+check_bad() {
+	source=$1 why=$2
+	dmesg_mark
+	out=$(mount -t lustre "$source" /mnt/lustre 2>&1) &&
+		fail "mounting '$source' succeeded"
+	echo "$out" | grep -q 'Invalid argument' ||
+		fail "mounting '$source': expected 'Invalid argument', got: $out"
+	dmesg_has "lustre: mount: bad source '.*': $why" ||
+		fail "no log line for '$source' saying '$why'"
+}
+
+check_bad /dev/sda "missing ':/<fsname>'"
+check_bad "10.0.0.1@tcp:/" 'bad file system name'
+check_bad "10.0.0.1@eth:/scratch" 'bad MGS NID: unknown network type'
+check_bad "10.0.0.300@tcp:/scratch" 'bad MGS NID: bad address'
+check_bad ":/scratch" 'missing MGS NID'
+grep -q '^lustre ' /proc/modules || fail "mount -t lustre did not load lustre.ko"
+
+# A good source is understood, and refused because the client cannot
+# connect yet.
+dmesg_mark
+mount -t lustre 10.99.0.2@tcp:/scratch /mnt/lustre 2>/dev/null &&
+	fail "mount of a good source succeeded without a server"
+dmesg_has 'lustre: mount: cannot mount scratch from 1 MGS node' ||
+	fail "no log line for a good source"
+grep -q ' /mnt/lustre ' /proc/mounts && fail "something is mounted"
+
+must rmmod lustre
+must rmmod lnet
+exit 0
