@@ -9,6 +9,7 @@
 #   make check           every test; ends with "N passed, N failed"
 #   make vm-run SCRIPT=/path/to/script [FILES=dir] [CONFIG=test|debug]
 #   make clippy          the modules with Kbuild's CLIPPY=1
+#   make fmt             format all Rust code (kernel and userspace)
 #   make kernel          provision the test and debug kernel trees
 #
 # Kernel trees and pinned tools are cached in $(RUSTRE_CACHE)
@@ -19,7 +20,7 @@ export RUSTRE_CACHE ?= /var/cache/rustre
 
 modules_args = $(if $(KDIR),--kdir $(KDIR),--config $(CONFIG))
 
-.PHONY: all deps kernel modules clippy userspace demo check vm-run clean
+.PHONY: all deps kernel modules clippy fmt userspace demo check vm-run clean
 
 all: modules userspace
 
@@ -35,6 +36,9 @@ modules: deps
 
 clippy: deps
 	scripts/modules $(modules_args) CLIPPY=1 RUSTRE_WERROR=1
+
+fmt:
+	scripts/fmt
 
 userspace:
 	cargo build --release --workspace

@@ -31,7 +31,10 @@ struct Lnet;
 
 impl kernel::Module for Lnet {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        pr_info!("Rustre LNet loaded, API version {}\n", api::LNET_API_VERSION);
+        pr_info!(
+            "Rustre LNet loaded, API version {}\n",
+            api::LNET_API_VERSION
+        );
         Ok(Lnet)
     }
 }

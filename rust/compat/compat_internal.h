@@ -11,19 +11,19 @@
 
 /*
  * The idmapping argument of inode operations and of the generic helpers:
- * struct mnt_idmap since 6.3, struct user_namespace from 5.12 to 6.2, none
- * before. Lustre does not set FS_ALLOW_IDMAP, so the VFS only ever passes the
- * identity mapping, and the helpers called from Rust pass it too.
+ * struct mnt_idmap since 6.3, struct user_namespace from 5.12 to 6.2. Lustre
+ * does not set FS_ALLOW_IDMAP, so the VFS only ever passes the identity
+ * mapping, and the helpers called from Rust pass it too. Kernels before 5.12
+ * cannot build Rust modules at all.
  */
 #if defined(HAVE_IOP_MNT_IDMAP)
-#define RUSTRE_IDMAP_PARAM	struct mnt_idmap *idmap,
-#define RUSTRE_IDMAP		&nop_mnt_idmap,
+#define RUSTRE_IDMAP_TYPE	struct mnt_idmap
+#define RUSTRE_NOP_IDMAP	(&nop_mnt_idmap)
 #elif defined(HAVE_IOP_USER_NS)
-#define RUSTRE_IDMAP_PARAM	struct user_namespace *userns,
-#define RUSTRE_IDMAP		&init_user_ns,
+#define RUSTRE_IDMAP_TYPE	struct user_namespace
+#define RUSTRE_NOP_IDMAP	(&init_user_ns)
 #else
-#define RUSTRE_IDMAP_PARAM
-#define RUSTRE_IDMAP
+#error "Rustre needs the idmapping-aware inode operations of Linux 5.12 or later"
 #endif
 
 /* The callbacks that lustre.ko registered with rustre_register_filesystem(). */

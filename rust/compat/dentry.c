@@ -8,12 +8,13 @@
 
 #include "compat_internal.h"
 
-static int ll_dcompare(
-#ifndef HAVE_D_COMPARE_4ARGS
-		       const struct dentry *parent,
-#endif
-		       const struct dentry *dentry, unsigned int len,
+#ifdef HAVE_D_COMPARE_4ARGS
+static int ll_dcompare(const struct dentry *dentry, unsigned int len,
 		       const char *str, const struct qstr *name)
+#else
+static int ll_dcompare(const struct dentry *parent, const struct dentry *dentry,
+		       unsigned int len, const char *str, const struct qstr *name)
+#endif
 {
 	return rustre_fs_cb->d_compare(dentry, len, str, name->len, name->name);
 }

@@ -3,7 +3,7 @@
  * Inode attributes: the timestamp accessors (6.6 moved ctime behind
  * inode_get_ctime()/inode_set_ctime_current(), 6.7 did the same for atime and
  * mtime), and the inode operations and generic helpers that take an
- * idmapping (see RUSTRE_IDMAP_PARAM).
+ * idmapping (see RUSTRE_IDMAP_TYPE).
  */
 #include <linux/fs.h>
 #include <linux/mnt_idmapping.h>
@@ -56,36 +56,38 @@ void rustre_inode_set_mtime(struct inode *inode, const struct rustre_timespec *t
 
 int rustre_generic_permission(struct inode *inode, int mask)
 {
-	return generic_permission(RUSTRE_IDMAP inode, mask);
+	return generic_permission(RUSTRE_NOP_IDMAP, inode, mask);
 }
 
 void rustre_generic_fillattr(struct inode *inode, unsigned int request_mask,
 			     struct kstat *stat)
 {
 #ifdef HAVE_GENERIC_FILLATTR_REQUEST_MASK
-	generic_fillattr(RUSTRE_IDMAP request_mask, inode, stat);
+	generic_fillattr(RUSTRE_NOP_IDMAP, request_mask, inode, stat);
 #else
-	generic_fillattr(RUSTRE_IDMAP inode, stat);
+	generic_fillattr(RUSTRE_NOP_IDMAP, inode, stat);
 #endif
 }
 
 int rustre_setattr_prepare(struct dentry *dentry, struct iattr *attr)
 {
-	return setattr_prepare(RUSTRE_IDMAP dentry, attr);
+	return setattr_prepare(RUSTRE_NOP_IDMAP, dentry, attr);
 }
 
-static int ll_inode_permission(RUSTRE_IDMAP_PARAM struct inode *inode, int mask)
+static int ll_inode_permission(RUSTRE_IDMAP_TYPE *idmap, struct inode *inode,
+			       int mask)
 {
 	return rustre_fs_cb->permission(inode, mask);
 }
 
-static int ll_getattr(RUSTRE_IDMAP_PARAM const struct path *path,
+static int ll_getattr(RUSTRE_IDMAP_TYPE *idmap, const struct path *path,
 		      struct kstat *stat, u32 request_mask, unsigned int flags)
 {
 	return rustre_fs_cb->getattr(d_inode(path->dentry), request_mask, stat);
 }
 
-static int ll_setattr(RUSTRE_IDMAP_PARAM struct dentry *dentry, struct iattr *attr)
+static int ll_setattr(RUSTRE_IDMAP_TYPE *idmap, struct dentry *dentry,
+		      struct iattr *attr)
 {
 	return rustre_fs_cb->setattr(dentry, attr);
 }

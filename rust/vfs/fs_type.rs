@@ -87,7 +87,10 @@ fn to_errno(result: Result) -> c_int {
 
 /// # Safety
 /// `source` is a NUL-terminated string that outlives the call.
-unsafe extern "C" fn get_tree<T: FileSystem>(_fc: *mut c::fs_context, source: *const c_char) -> c_int {
+unsafe extern "C" fn get_tree<T: FileSystem>(
+    _fc: *mut c::fs_context,
+    source: *const c_char,
+) -> c_int {
     // SAFETY: the shim passes `fc->source`, which the caller guarantees.
     let source = unsafe { CStr::from_char_ptr(source) };
     to_errno(T::get_tree(source))

@@ -15,9 +15,9 @@
 //! lives (the duration of the callback).
 
 mod dentry;
-mod opaque;
 mod fs_type;
 mod inode;
+mod opaque;
 
 pub use dentry::Dentry;
 pub use fs_type::{FileSystem, Registration};

@@ -150,8 +150,7 @@ mod tests {
         assert_eq!(s.mgs_nodes(), 1);
         assert_eq!(nids(&s), [(0, 0x0002_0000_0a00_0001)]);
 
-        let s = MountSource::parse("10.0.0.1@tcp,10.1.0.1@o2ib:10.0.0.2@tcp1:/lus-1/a/b")
-            .unwrap();
+        let s = MountSource::parse("10.0.0.1@tcp,10.1.0.1@o2ib:10.0.0.2@tcp1:/lus-1/a/b").unwrap();
         assert_eq!(s.fsname(), "lus-1");
         assert_eq!(s.subdir(), Some("a/b"));
         assert_eq!(s.mgs_nodes(), 2);
