@@ -2,8 +2,20 @@
 // the kernel crates through `#[path]`, so it holds only items (no inner
 // attributes or docs).
 
+/// The error type of every decoder and encoder.
+pub mod error;
+
+/// Checked field access in byte buffers of either byte order.
+pub mod codec;
+
 /// LNet network identifiers (`192.168.1.10@tcp`) and their 64-bit encoding.
 pub mod nid;
 
 /// The device string of a Lustre mount: `<mgsnid>[:<mgsnid>]:/<fsname>`.
 pub mod mount_source;
+
+/// LNet: message headers, the acceptor's request, pings.
+pub mod lnet;
+
+/// socklnd, LNet's TCP transport: HELLO and message framing.
+pub mod socklnd;
