@@ -19,3 +19,6 @@ pub mod lnet;
 
 /// socklnd, LNet's TCP transport: HELLO and message framing.
 pub mod socklnd;
+
+/// ptlrpc: the message container, its body and the opcodes.
+pub mod ptlrpc;
