@@ -7,10 +7,12 @@
 #   make KDIR=...        the modules for another Rust-enabled kernel tree
 #   make demo            build everything, boot the test VM and show it working
 #   make check           every test; ends with "N passed, N failed"
+#   make check-ppc64le   every VM test on ppc64le, 64 KiB and 4 KiB pages
 #   make vm-run SCRIPT=/path/to/script [FILES=dir] [CONFIG=test|debug]
+#               [ARCH=powerpc [PAGES=4k|64k]]
 #   make clippy          the modules with Kbuild's CLIPPY=1
 #   make fmt             format all Rust code (kernel and userspace)
-#   make kernel          provision the test and debug kernel trees
+#   make kernel          provision the x86_64 test and debug kernel trees
 #
 # Kernel trees and pinned tools are cached in $(RUSTRE_CACHE)
 # (default /var/cache/rustre); module builds go to build/<tree>/.
@@ -18,9 +20,12 @@
 CONFIG ?= test
 export RUSTRE_CACHE ?= /var/cache/rustre
 
-modules_args = $(if $(KDIR),--kdir $(KDIR),--config $(CONFIG))
+# ARCH=powerpc (or ppc64le) selects the ppc64le trees, PAGES their page size.
+vm_arch = $(if $(filter powerpc ppc64le,$(ARCH)),ppc64le,x86_64)
+tree_args = --arch $(vm_arch) $(if $(PAGES),--pages $(PAGES))
+modules_args = $(if $(KDIR),--kdir $(KDIR),$(tree_args) --config $(CONFIG))
 
-.PHONY: all deps kernel modules clippy fmt userspace demo check vm-run clean
+.PHONY: all deps kernel modules clippy fmt userspace demo check check-ppc64le vm-run clean
 
 all: modules userspace
 
@@ -49,9 +54,12 @@ demo: deps
 check: deps
 	scripts/check
 
+check-ppc64le: deps
+	scripts/check --ppc64le
+
 vm-run: deps
-	@test -n "$(SCRIPT)" || { echo "usage: make vm-run SCRIPT=/path/to/script [FILES=dir] [CONFIG=test|debug]"; exit 2; }
-	scripts/vm --config $(CONFIG) --script $(SCRIPT) $(if $(FILES),--files $(FILES))
+	@test -n "$(SCRIPT)" || { echo "usage: make vm-run SCRIPT=/path/to/script [FILES=dir] [CONFIG=test|debug] [ARCH=powerpc [PAGES=4k|64k]]"; exit 2; }
+	scripts/vm $(tree_args) --config $(CONFIG) --script $(SCRIPT) $(if $(FILES),--files $(FILES))
 
 clean:
 	rm -rf build target
