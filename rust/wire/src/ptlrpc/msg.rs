@@ -202,6 +202,7 @@ impl<'a> LustreMsg<'a> {
 pub struct LustreMsgMut<'a> {
     buf: &'a mut [u8],
     buflens: &'a [u32],
+    size: usize,
 }
 
 impl<'a> LustreMsgMut<'a> {
@@ -232,13 +233,12 @@ impl<'a> LustreMsgMut<'a> {
         for (i, &len) in buflens.iter().enumerate() {
             f.put_u32(HDR + 4 * i, len)?;
         }
-        Ok(LustreMsgMut { buf, buflens })
+        Ok(LustreMsgMut { buf, buflens, size })
     }
 
     /// The size of the whole message.
     pub fn len(&self) -> usize {
-        // new() computed it already.
-        msg_size(self.buflens).unwrap_or(0)
+        self.size
     }
 
     /// Whether the message is empty; never, as it has at least one buffer.
