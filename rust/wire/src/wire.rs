@@ -22,3 +22,6 @@ pub mod socklnd;
 
 /// ptlrpc: the message container, its body and the opcodes.
 pub mod ptlrpc;
+
+/// Lustre structures carried in ptlrpc buffers (so far the FID).
+pub mod lustre;

@@ -1,0 +1,4 @@
+//! The Lustre structures carried in ptlrpc buffers.
+
+/// File identifiers (`struct lu_fid`).
+pub mod fid;
