@@ -7,7 +7,7 @@
 #   make KDIR=...        the modules for another Rust-enabled kernel tree
 #   make demo            build everything, boot the test VM and show it working
 #   make check           every test; ends with "N passed, N failed"
-#   make check-ppc64le   every VM test on ppc64le, 64 KiB and 4 KiB pages
+#   make check-ppc64le   every kernel test on every ppc64le tree
 #   make vm-run SCRIPT=/path/to/script [FILES=dir] [CONFIG=test|debug]
 #               [ARCH=powerpc [PAGES=4k|64k]]
 #   make clippy          the modules with Kbuild's CLIPPY=1

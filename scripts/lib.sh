@@ -23,3 +23,20 @@ die() {
 say() {
 	echo "== $*" >&2
 }
+
+# Print, one per line, the variables that Kbuild needs to build external
+# modules against the kernel tree $1: our toolchain, LLVM=1 for a clang-built
+# tree, and the cross compiler for a powerpc one.
+kbuild_vars() {
+	local kdir=$1
+	echo "RUSTC=$KERNEL_RUSTC"
+	echo "CLIPPY_DRIVER=$KERNEL_CLIPPY_DRIVER"
+	echo "BINDGEN=$BINDGEN"
+	if grep -q '^CONFIG_CC_IS_CLANG=y' "$kdir/.config"; then
+		echo LLVM=1
+	fi
+	if grep -q '^CONFIG_PPC64=y' "$kdir/.config"; then
+		echo ARCH=powerpc
+		echo CROSS_COMPILE=powerpc64le-linux-gnu-
+	fi
+}
