@@ -79,6 +79,18 @@ impl<'a> Fields<'a> {
             })
     }
 
+    /// The `u16` at `off`.
+    ///
+    /// # Errors
+    /// [`WireError::Short`] when it is not within the structure.
+    pub fn u16(&self, off: usize) -> Result<u16, WireError> {
+        let b = self.bytes(off)?;
+        Ok(match self.order {
+            ByteOrder::Little => u16::from_le_bytes(b),
+            ByteOrder::Big => u16::from_be_bytes(b),
+        })
+    }
+
     /// The `u32` at `off`.
     ///
     /// # Errors
@@ -144,6 +156,14 @@ impl<'a> FieldsMut<'a> {
             })
     }
 
+    /// Writes the `u16` `v` at `off`.
+    ///
+    /// # Errors
+    /// [`WireError::Short`] when it does not fit within the structure.
+    pub fn put_u16(&mut self, off: usize, v: u16) -> Result<(), WireError> {
+        self.put_bytes(off, &v.to_le_bytes())
+    }
+
     /// Writes the `u32` `v` at `off`.
     ///
     /// # Errors
@@ -170,6 +190,8 @@ mod tests {
         let buf = [1, 2, 3, 4, 5, 6, 7, 8];
         let le = Fields::new("t", &buf, 8, ByteOrder::Little).unwrap();
         let be = Fields::new("t", &buf, 8, ByteOrder::Big).unwrap();
+        assert_eq!(le.u16(6).unwrap(), 0x0807);
+        assert_eq!(be.u16(6).unwrap(), 0x0708);
         assert_eq!(le.u32(4).unwrap(), 0x0807_0605);
         assert_eq!(be.u32(4).unwrap(), 0x0506_0708);
         assert_eq!(le.u64(0).unwrap(), 0x0807_0605_0403_0201);

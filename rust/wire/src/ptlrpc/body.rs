@@ -145,7 +145,6 @@ impl PtlrpcBody {
             Ok(v3) => v3.bytes(offset_of!(RawBody, pb_jobid))?,
             Err(_) => [0; LUSTRE_JOBID_SIZE],
         };
-        let tag_bytes: [u8; 2] = f.bytes(offset_of!(RawBody, pb_tag))?;
         Ok(PtlrpcBody {
             handle: f.u64(offset_of!(RawBody, pb_handle))?,
             msg_type: f.u32(offset_of!(RawBody, pb_type))?,
@@ -153,10 +152,7 @@ impl PtlrpcBody {
             opc: f.u32(offset_of!(RawBody, pb_opc))?,
             status: f.u32(offset_of!(RawBody, pb_status))? as i32,
             last_xid: f.u64(offset_of!(RawBody, pb_last_xid))?,
-            tag: match order {
-                ByteOrder::Little => u16::from_le_bytes(tag_bytes),
-                ByteOrder::Big => u16::from_be_bytes(tag_bytes),
-            },
+            tag: f.u16(offset_of!(RawBody, pb_tag))?,
             projid: f.u32(offset_of!(RawBody, pb_projid))?,
             last_committed: f.u64(offset_of!(RawBody, pb_last_committed))?,
             transno: f.u64(offset_of!(RawBody, pb_transno))?,
@@ -188,7 +184,7 @@ impl PtlrpcBody {
         f.put_u32(offset_of!(RawBody, pb_opc), self.opc)?;
         f.put_u32(offset_of!(RawBody, pb_status), self.status as u32)?;
         f.put_u64(offset_of!(RawBody, pb_last_xid), self.last_xid)?;
-        f.put_bytes(offset_of!(RawBody, pb_tag), &self.tag.to_le_bytes())?;
+        f.put_u16(offset_of!(RawBody, pb_tag), self.tag)?;
         f.put_u32(offset_of!(RawBody, pb_projid), self.projid)?;
         f.put_u64(offset_of!(RawBody, pb_last_committed), self.last_committed)?;
         f.put_u64(offset_of!(RawBody, pb_transno), self.transno)?;
