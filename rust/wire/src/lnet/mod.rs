@@ -5,8 +5,12 @@
 /// The acceptor's connection request, the first bytes on a new TCP
 /// connection.
 pub mod acceptor;
+/// The control interface of `lnet.ko` (`/dev/lnet` ioctls).
+pub mod ctl;
 /// The LNet message header, `lnet_hdr`.
 pub mod hdr;
+/// The `networks` setting: which networks, through which interfaces.
+pub mod networks;
 /// The LNet ping reply, `lnet_ping_info`.
 pub mod ping;
 

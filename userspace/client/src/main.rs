@@ -1,0 +1,93 @@
+//! `rustre-client`: a userspace Lustre client, for tests and for comparing
+//! the kernel client's behaviour with.
+//!
+//! So far it pings: it connects to a Lustre node as a Lustre node does (the
+//! acceptor request and the socklnd V3 handshake on three typed
+//! connections, from a privileged port) and sends an LNet ping.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use rustre_lnet::wire::nid::Nid;
+use rustre_lnet::{Config, Node, SourcePort};
+
+const USAGE: &str = "usage: rustre-client --nid NID [options] ping PEER_NID
+
+  --nid NID                       this client's NID, for example 10.0.0.2@tcp
+  --port PORT                     the peer's LNet port (default 988)
+  --source-port reserved|any|N    the local port (default reserved: 1023 down to 512)
+  --timeout SECONDS               how long to wait for the answer (default 5)";
+
+struct Args {
+    config: Config,
+    timeout: Duration,
+    peer: Nid,
+}
+
+fn parse(args: &[String]) -> Result<Args, String> {
+    let mut nid = None;
+    let mut port = 988;
+    let mut source_port = SourcePort::Reserved;
+    let mut timeout = 5;
+    let mut it = args.iter();
+    let mut command = Vec::new();
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().ok_or(format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--nid" => nid = Some(value()?.parse().map_err(|e| format!("--nid: {e}"))?),
+            "--port" => port = value()?.parse().map_err(|e| format!("--port: {e}"))?,
+            "--source-port" => source_port = value()?.parse()?,
+            "--timeout" => timeout = value()?.parse().map_err(|e| format!("--timeout: {e}"))?,
+            a if a.starts_with("--") => return Err(format!("unknown option '{a}'")),
+            _ => command.push(arg.as_str()),
+        }
+    }
+    let peer = match command[..] {
+        ["ping", peer] => peer.parse().map_err(|e| format!("{peer}: {e}"))?,
+        _ => return Err("expected: ping PEER_NID".into()),
+    };
+    let mut config = Config::new(nid.ok_or("--nid is required")?);
+    config.listen = None;
+    config.peer_port = port;
+    config.source_port = source_port;
+    Ok(Args {
+        config,
+        timeout: Duration::from_secs(timeout),
+        peer,
+    })
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let args = match parse(&args) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("rustre-client: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = Node::start(args.config).and_then(|node| {
+        let r = node.ping(args.peer, args.timeout);
+        node.shutdown();
+        r
+    });
+    match result {
+        Ok(reply) => {
+            for (nid, _) in reply.nis {
+                match Nid::from_u64(nid) {
+                    Ok(n) => println!("{}-{n}", reply.pid),
+                    Err(_) => println!("{}-{nid:#x}", reply.pid),
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("rustre-client: failed to ping {}: {e}", args.peer);
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! LNet over TCP in userspace: enough of LNet and socklnd for the Rustre
+//! server and our test tools to talk to Lustre nodes (our `lnet.ko`, or a
+//! real Lustre 2.15/2.16 node) on port 988.
+//!
+//! A [`Node`] has one NID. It listens (the acceptor: the connection request,
+//! the privileged-port rule, the socklnd HELLO, answered in the peer's
+//! protocol version), connects out on demand from a privileged port with the
+//! three typed connections of socklnd V3 (control, bulk in, bulk out), and
+//! runs one receiving thread per connection. It answers LNet pings and pings
+//! other nodes. All the protocol checks come from the wire crate
+//! (`rustre-wire`), which `lnet.ko` shares.
+//!
+//! Locking: [`Node`] keeps its peers' connections in one mutex and its
+//! outstanding GETs in another; neither is held while a socket is written
+//! or read, and they never nest. Each connection serialises its senders with
+//! its own mutex, so a message is never interleaved with another.
+
+mod acceptor;
+mod conn;
+mod error;
+mod node;
+mod peer;
+
+pub use error::Error;
+pub use node::{AcceptMode, Config, Node, PingReply, SourcePort};
+pub use wire;
