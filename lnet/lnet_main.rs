@@ -5,42 +5,102 @@
 //! LNet moves messages between Lustre nodes named by NIDs
 //! (`192.168.1.10@tcp`). This module is loaded before `lustre.ko`, which
 //! uses it only through the C-ABI API of `lnet/api.h`, and it can be loaded
-//! and tested on its own, as Lustre's `lnet.ko` can.
+//! and tested on its own, as Lustre's `lnet.ko` can:
 //!
-//! So far the module registers itself and exports its API version; the
-//! network itself is yet to come.
+//! ```text
+//! modprobe lnet networks="tcp0(eth0)" accept=secure accept_port=988
+//! lctl network up
+//! lctl list_nids
+//! lctl ping 192.168.1.10@tcp
+//! ```
+//!
+//! So far: the module parameters, the networks (brought up by `lctl network
+//! up` or the first ioctl that needs them), the acceptor, socklnd V3
+//! connections in both directions, LNet pings in both directions, and
+//! `/dev/lnet` for `lctl`. PUT/GET for `lustre.ko` (memory
+//! descriptors, match entries) are yet to come.
 
+use kernel::c_str;
 use kernel::prelude::*;
+use kernel::sync::Arc;
 
+mod acceptor;
 pub mod api;
+mod config;
+mod ctl;
+mod ni;
+mod peer;
+mod socklnd;
+
+#[path = "../rust/compat/mod.rs"]
+mod compat;
+
+/// Error codes the kernel crate does not name.
+#[path = "../rust/errno.rs"]
+pub mod errno;
+
+/// Joinable kernel threads.
+#[path = "../rust/kthread.rs"]
+pub mod kthread;
+
+/// Rate-limited logging.
+#[path = "../rust/klog.rs"]
+pub mod klog;
+
+/// Misc character devices.
+#[path = "../rust/miscdev.rs"]
+pub mod miscdev;
+
+/// Kernel sockets and interface addresses.
+#[path = "../rust/net/mod.rs"]
+pub mod net;
 
 /// The wire protocol (`rust/wire`), shared with `lustre.ko` and userspace.
 #[path = "../rust/wire/src/wire.rs"]
 pub mod wire;
 
 module! {
-    type: Lnet,
+    type: LnetModule,
     name: "lnet",
     author: "Rustre developers",
     description: "Lustre networking (LNet) with the TCP transport",
     license: "GPL",
 }
 
-/// The loaded module.
-struct Lnet;
+/// The loaded module: LNet's state, and its control device.
+struct LnetModule {
+    state: Arc<ctl::LnetCtl>,
+    dev: Option<miscdev::MiscDevice<ctl::LnetCtl>>,
+}
 
-impl kernel::Module for Lnet {
+impl kernel::Module for LnetModule {
     fn init(_module: &'static ThisModule) -> Result<Self> {
+        let config = config::Config::from_params()?;
+        let state = Arc::pin_init(ctl::LnetCtl::new(config), GFP_KERNEL)?;
+        let dev = miscdev::MiscDevice::register(
+            c_str!("lnet"),
+            wire::lnet::ctl::LNET_IOC_TYPE,
+            state.clone(),
+        )
+        .inspect_err(|e| {
+            pr_err!("cannot register /dev/lnet: {e:?}\n");
+        })?;
         pr_info!(
             "Rustre LNet loaded, API version {}\n",
             api::LNET_API_VERSION
         );
-        Ok(Lnet)
+        Ok(LnetModule {
+            state,
+            dev: Some(dev),
+        })
     }
 }
 
-impl Drop for Lnet {
+impl Drop for LnetModule {
     fn drop(&mut self) {
+        // No ioctl runs once the device is gone.
+        drop(self.dev.take());
+        self.state.down();
         pr_info!("unloaded\n");
     }
 }

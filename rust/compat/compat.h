@@ -23,6 +23,8 @@ struct fs_context;
 struct iattr;
 struct inode;
 struct kstat;
+struct rustre_kthread;
+struct socket;
 
 /**
  * struct rustre_timespec - a timestamp, as the kernel's struct timespec64
@@ -74,5 +76,60 @@ int rustre_generic_permission(struct inode *inode, int mask);
 void rustre_generic_fillattr(struct inode *inode, unsigned int request_mask,
 			     struct kstat *stat);
 int rustre_setattr_prepare(struct dentry *dentry, struct iattr *attr);
+
+/*
+ * socket.c: kernel TCP sockets over IPv4, in the initial network namespace.
+ * Addresses and ports are in host byte order. Every function returns 0 or a
+ * negative errno; rustre_sock_recv() returns -ECONNRESET at the end of the
+ * stream.
+ */
+int rustre_sock_listen(struct socket **sockp, unsigned int ip,
+		       unsigned short port, int backlog);
+int rustre_sock_accept(struct socket *lsock, struct socket **sockp);
+int rustre_sock_connect(struct socket **sockp, unsigned short local_port,
+			unsigned int ip, unsigned short port,
+			unsigned int timeout_ms);
+int rustre_sock_send(struct socket *sock, const void *buf, unsigned long len);
+int rustre_sock_recv(struct socket *sock, void *buf, unsigned long len);
+void rustre_sock_set_rcvtimeo(struct socket *sock, unsigned int timeout_ms);
+void rustre_sock_peer(struct socket *sock, unsigned int *ip,
+		      unsigned short *port);
+void rustre_sock_shutdown(struct socket *sock);
+void rustre_sock_release(struct socket *sock);
+
+/*
+ * kthread.c: kernel threads that can be joined. rustre_kthread_run() starts
+ * @fn(@data) in a thread named @name and returns its handle, or NULL;
+ * rustre_kthread_join() waits until @fn has returned and frees the handle.
+ * No code of the module runs in the thread after @fn returns, so joining is
+ * enough before the module is unloaded.
+ */
+struct rustre_kthread *rustre_kthread_run(void (*fn)(void *data), void *data,
+					  const char *name);
+void rustre_kthread_join(struct rustre_kthread *thread);
+
+/*
+ * netdev.c: the IPv4 address (host order) of interface @name, or of the
+ * first interface that is up, not loopback and has one when @name is empty;
+ * the interface's name is copied to @name_out (@len bytes). 0, -ENODEV or
+ * -EADDRNOTAVAIL.
+ */
+int rustre_netdev_ipv4(const char *name, char *name_out, unsigned long len,
+		       unsigned int *ip);
+
+/*
+ * miscdev.c: one character device, /dev/@name, whose ioctls of type
+ * @ioc_type that read and write their argument go to @ioctl(@ctx, number,
+ * size, user address). A module registers at most one.
+ */
+int rustre_misc_register(const char *name, unsigned char ioc_type,
+			 long (*ioctl)(void *ctx, unsigned int nr,
+				       unsigned int size, unsigned long arg),
+			 void *ctx);
+void rustre_misc_deregister(void);
+
+/* misc.c: wall-clock time, and a rate-limited kernel log line. */
+unsigned long long rustre_time_real_ns(void);
+void rustre_log_ratelimited(const char *line);
 
 #endif /* RUSTRE_COMPAT_H */

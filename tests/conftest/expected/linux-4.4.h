@@ -6,3 +6,4 @@
 /* #undef HAVE_INODE_GET_MTIME */
 /* #undef HAVE_IOP_MNT_IDMAP */
 /* #undef HAVE_IOP_USER_NS */
+/* #undef HAVE_KTHREAD_COMPLETE_AND_EXIT */

@@ -6,3 +6,4 @@
 /* #undef HAVE_INODE_GET_MTIME */
 /* #undef HAVE_IOP_MNT_IDMAP */
 #define HAVE_IOP_USER_NS 1
+/* #undef HAVE_KTHREAD_COMPLETE_AND_EXIT */

@@ -15,7 +15,8 @@ const USAGE: &str = "usage: rustre-client --nid NID [options] ping PEER_NID
 
   --nid NID                       this client's NID, for example 10.0.0.2@tcp
   --port PORT                     the peer's LNet port (default 988)
-  --source-port reserved|any|N    the local port (default reserved: 1023 down to 512)
+  --source-port reserved|any|N    the local ports: reserved (default: 1023 down to
+                                  512, as Lustre), any, or N and up
   --timeout SECONDS               how long to wait for the answer (default 5)";
 
 struct Args {

@@ -43,8 +43,8 @@ pub enum SourcePort {
     /// A free privileged port, 1023 down to 512, as Lustre binds (needs
     /// root or `CAP_NET_BIND_SERVICE`).
     Reserved,
-    /// This port.
-    Fixed(u16),
+    /// The first free port from this one up (one per connection).
+    From(u16),
     /// Any port the system picks (a peer with `accept=secure` refuses it).
     Any,
 }
@@ -416,7 +416,7 @@ impl Inner {
 fn connect_from(addr: SocketAddr, source: SourcePort) -> Result<TcpStream, Error> {
     let ports: Vec<u16> = match source {
         SourcePort::Reserved => (MIN_RESERVED_PORT..=MAX_RESERVED_PORT).rev().collect(),
-        SourcePort::Fixed(p) => vec![p],
+        SourcePort::From(p) => (p..=u16::MAX).collect(),
         SourcePort::Any => return Ok(TcpStream::connect_timeout(&addr, HANDSHAKE_TIMEOUT)?),
     };
     for port in ports {
@@ -458,14 +458,14 @@ impl std::str::FromStr for AcceptMode {
 impl std::str::FromStr for SourcePort {
     type Err = String;
 
-    /// Parses `reserved`, `any` or a port number.
+    /// Parses `reserved`, `any` or a port number (the first to try).
     fn from_str(s: &str) -> Result<Self, String> {
         match s {
             "reserved" => Ok(SourcePort::Reserved),
             "any" => Ok(SourcePort::Any),
             _ => s
                 .parse()
-                .map(SourcePort::Fixed)
+                .map(SourcePort::From)
                 .map_err(|_| format!("'{s}': expected 'reserved', 'any' or a port")),
         }
     }

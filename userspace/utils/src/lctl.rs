@@ -1,6 +1,7 @@
 //! `lctl`: the control tool of Lustre, for Rustre's `lnet.ko`.
 //!
 //! ```text
+//! lctl network up|down      start or stop this node's networks
 //! lctl list_nids            the NIDs of this node
 //! lctl ping NID [SECONDS]   ping a Lustre node through lnet.ko
 //! ```
@@ -13,12 +14,13 @@ use std::os::fd::AsRawFd;
 use std::process::ExitCode;
 
 use wire::lnet::ctl::{
-    ListNids, PingRequest, PingResult, LIST_NIDS_SIZE, LNET_IOC_LIST_NIDS, LNET_IOC_PING,
-    LNET_IOC_TYPE, PING_SIZE,
+    ListNids, PingRequest, PingResult, LIST_NIDS_SIZE, LNET_IOC_LIST_NIDS, LNET_IOC_NETWORK_DOWN,
+    LNET_IOC_NETWORK_UP, LNET_IOC_PING, LNET_IOC_TYPE, NETWORK_SIZE, PING_SIZE,
 };
 use wire::nid::Nid;
 
-const USAGE: &str = "usage: lctl list_nids
+const USAGE: &str = "usage: lctl network up|down
+       lctl list_nids
        lctl ping NID [TIMEOUT_SECONDS]";
 
 /// `_IOWR(LNET_IOC_TYPE, nr, size)` in this platform's ioctl encoding.
@@ -49,6 +51,11 @@ fn lnet_ioctl(nr: u8, buf: &mut [u8]) -> Result<(), String> {
 
 fn fmt_nid(nid: u64) -> String {
     Nid::from_u64(nid).map_or_else(|_| format!("{nid:#x}"), |n| n.to_string())
+}
+
+fn network(nr: u8) -> Result<(), String> {
+    let mut buf = [0u8; NETWORK_SIZE];
+    lnet_ioctl(nr, &mut buf)
 }
 
 fn list_nids() -> Result<(), String> {
@@ -88,6 +95,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args[..] {
+        ["network", "up"] => network(LNET_IOC_NETWORK_UP),
+        ["network", "down"] => network(LNET_IOC_NETWORK_DOWN),
         ["list_nids"] => list_nids(),
         ["ping", nid] => ping(nid, None),
         ["ping", nid, timeout] => ping(nid, Some(timeout)),

@@ -1,5 +1,5 @@
 //! The control interface of `lnet.ko`: the ioctls on `/dev/lnet` that
-//! `lctl list_nids` and `lctl ping` use.
+//! `lctl network up|down`, `lctl list_nids` and `lctl ping` use.
 //!
 //! Each ioctl passes one fixed-size buffer, read and written with this
 //! module's codec on both sides (little-endian fields, like everything this
@@ -23,6 +23,17 @@ pub const LNET_IOC_LIST_NIDS: u8 = 1;
 
 /// The ioctl that pings a NID: [`PingRequest`] in, [`PingResult`] out.
 pub const LNET_IOC_PING: u8 = 2;
+
+/// The ioctl that brings the networks up (`lctl network up`); the other
+/// ioctls do too, when they need them.
+pub const LNET_IOC_NETWORK_UP: u8 = 3;
+
+/// The ioctl that takes the networks down (`lctl network down`).
+pub const LNET_IOC_NETWORK_DOWN: u8 = 4;
+
+/// The buffer size of [`LNET_IOC_NETWORK_UP`] and
+/// [`LNET_IOC_NETWORK_DOWN`]: one reserved `u64`, zero.
+pub const NETWORK_SIZE: usize = 8;
 
 #[allow(dead_code)]
 #[repr(C)]

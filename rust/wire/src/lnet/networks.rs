@@ -127,28 +127,25 @@ impl<'a> Networks<'a> {
 fn split_entries(s: &str) -> impl Iterator<Item = Result<&str, NetworksError>> {
     let mut rest = Some(s);
     core::iter::from_fn(move || {
-        let s = rest?;
-        let mut depth = 0u32;
+        let s = rest.take()?;
+        let mut open = false;
         for (i, c) in s.char_indices() {
-            match c {
-                '(' => depth += 1,
-                ')' if depth == 0 => {
-                    rest = None;
-                    return Some(Err(NetworksError::Syntax));
-                }
-                ')' => depth -= 1,
-                ',' if depth == 0 => {
-                    rest = Some(&s[i + 1..]);
-                    return Some(Ok(&s[..i]));
+            match (c, open) {
+                ('(', false) => open = true,
+                (')', true) => open = false,
+                ('(' | ')', _) => return Some(Err(NetworksError::Syntax)),
+                (',', false) => {
+                    // `i` is the index of an ASCII comma: both parts exist.
+                    rest = s.get(i + 1..);
+                    return s.get(..i).map(Ok);
                 }
                 _ => {}
             }
         }
-        rest = None;
-        Some(if depth == 0 {
-            Ok(s)
-        } else {
+        Some(if open {
             Err(NetworksError::Syntax)
+        } else {
+            Ok(s)
         })
     })
 }
@@ -241,6 +238,7 @@ mod tests {
             ("tcp,tcp0", NetworksError::Duplicate),
             ("tcp(eth0", NetworksError::Syntax),
             ("tcp)eth0(", NetworksError::Syntax),
+            ("tcp((eth0))", NetworksError::Syntax),
             ("tcp(eth0)x", NetworksError::Syntax),
             ("tcp()", NetworksError::BadInterface),
             ("tcp(a/b)", NetworksError::BadInterface),

@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The LNet core of `lnet.ko` ([`Lnet`]): this node's network interfaces
+//! (NIDs), its connections, the messages LNet itself handles (pings, in
+//! both directions), and starting and stopping it all.
+//!
+//! Threads: the acceptor (`lnet_acceptor`), and one receiving thread per
+//! connection (`socknal_rx`), which handles each message it reads. Senders
+//! write from their own context under the connection's `tx_lock`.
+//!
+//! Locks, never nested: `table` (the connections), `connecting` (held
+//! while a connection set to a peer is set up, so that a peer gets one),
+//! `gets` (the outstanding GETs, with `gets_cv` to wait for their REPLY),
+//! and each connection's `tx_lock`. No lock is held across socket I/O
+//! except `connecting` and `tx_lock`.
+
+use core::fmt;
+use core::sync::atomic::{AtomicBool, Ordering};
+
+use kernel::c_str;
+use kernel::prelude::*;
+use kernel::rbtree::RBTree;
+use kernel::sync::{Arc, CondVar, CondVarTimeoutResult, Mutex};
+use kernel::time::msecs_to_jiffies;
+
+use crate::acceptor;
+use crate::config::{Accept, Config};
+use crate::errno;
+use crate::klog::{real_time_ns, warn_ratelimited};
+use crate::kthread::KThread;
+use crate::net::Socket;
+use crate::peer::{ConnEntry, ConnTable};
+use crate::socklnd;
+use crate::socklnd::conn::{Conn, ConnInfo, Frame};
+use crate::wire::lnet::ctl::{PingResult, LNET_IOC_MAX_NIDS};
+use crate::wire::lnet::hdr::{LnetHdr, LnetMsg, WireHandle, LNET_HDR_SIZE};
+use crate::wire::lnet::networks::MAX_NETWORKS;
+use crate::wire::lnet::ping::{encode_ping_info, ping_info_size, PingInfo};
+use crate::wire::lnet::{LNET_PID_LUSTRE, LNET_PROTO_PING_MATCHBITS, LNET_RESERVED_PORTAL};
+use crate::wire::nid::Nid;
+use crate::wire::socklnd::handshake::Local;
+use crate::wire::socklnd::hello::ConnType;
+
+/// The largest ping reply we take: one with [`LNET_IOC_MAX_NIDS`] NIDs
+/// besides `0@lo`.
+const PING_REPLY_MAX: usize = ping_info_size(LNET_IOC_MAX_NIDS + 1);
+
+/// Formats a 64-bit NID for a log line.
+pub(crate) struct NidFmt(pub u64);
+
+impl fmt::Display for NidFmt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match Nid::from_u64(self.0) {
+            Ok(n) => write!(f, "{n}"),
+            Err(_) => write!(f, "{:#x}", self.0),
+        }
+    }
+}
+
+/// The outstanding GETs: by the object cookie of their return handle, the
+/// REPLY's payload once it has come.
+#[derive(Default)]
+struct Gets {
+    replies: RBTree<u64, Option<KVec<u8>>>,
+    next_cookie: u64,
+}
+
+/// LNet.
+#[pin_data]
+pub(crate) struct Lnet {
+    config: Config,
+    nids: [Option<Nid>; MAX_NETWORKS],
+    /// Who we are on each network: NID, PID and incarnation.
+    locals: KVec<Local>,
+    listener: Option<Socket>,
+    stopping: AtomicBool,
+    #[pin]
+    acceptor: Mutex<Option<KThread>>,
+    #[pin]
+    table: Mutex<ConnTable>,
+    #[pin]
+    connecting: Mutex<()>,
+    #[pin]
+    gets: Mutex<Gets>,
+    #[pin]
+    gets_cv: CondVar,
+}
+
+impl Lnet {
+    /// Brings the networks of `config` up and starts the acceptor.
+    pub(crate) fn start(config: Config) -> Result<Arc<Lnet>> {
+        let nids = config.nids()?;
+        // Wall-clock nanoseconds, as Linux: a restart gives a new one.
+        let incarnation = real_time_ns();
+        let mut locals = KVec::new();
+        for nid in nids.iter().flatten() {
+            locals.push(
+                Local {
+                    nid: nid.as_u64(),
+                    pid: LNET_PID_LUSTRE,
+                    incarnation,
+                },
+                GFP_KERNEL,
+            )?;
+        }
+        let listener = match config.accept {
+            Accept::None => None,
+            Accept::Secure | Accept::All => {
+                Some(Socket::listen(0, config.port, 127).inspect_err(|e| {
+                    pr_err!("cannot listen on port {}: {e:?}\n", config.port);
+                })?)
+            }
+        };
+        let lnet = Arc::pin_init(
+            pin_init!(Lnet {
+                config,
+                nids,
+                locals,
+                listener,
+                stopping: AtomicBool::new(false),
+                acceptor <- kernel::new_mutex!(None),
+                table <- kernel::new_mutex!(ConnTable::default()),
+                connecting <- kernel::new_mutex!(()),
+                gets <- kernel::new_mutex!(Gets::default()),
+                gets_cv <- kernel::new_condvar!(),
+            }),
+            GFP_KERNEL,
+        )?;
+        if lnet.listener.is_some() {
+            let l = lnet.clone();
+            let thread = KThread::spawn(c_str!("lnet_acceptor"), move || acceptor::run(&l))?;
+            *lnet.acceptor.lock() = Some(thread);
+            pr_info!("accepting connections on port {}\n", lnet.config.port);
+        }
+        Ok(lnet)
+    }
+
+    /// This node's NIDs.
+    pub(crate) fn nids(&self) -> impl Iterator<Item = Nid> + '_ {
+        self.nids.iter().flatten().copied()
+    }
+
+    /// Who we are on each network.
+    pub(crate) fn locals(&self) -> &[Local] {
+        &self.locals
+    }
+
+    /// Whether incoming connections must come from privileged ports.
+    pub(crate) fn accept_secure(&self) -> bool {
+        self.config.accept == Accept::Secure
+    }
+
+    /// The listening socket, while accepting.
+    pub(crate) fn listener(&self) -> Option<&Socket> {
+        self.listener.as_ref()
+    }
+
+    /// Whether LNet is shutting down.
+    pub(crate) fn is_stopping(&self) -> bool {
+        self.stopping.load(Ordering::Acquire)
+    }
+
+    /// Stops the acceptor, closes every connection and joins every thread.
+    pub(crate) fn shutdown(&self) {
+        self.stopping.store(true, Ordering::Release);
+        if let Some(l) = &self.listener {
+            l.shutdown();
+        }
+        if let Some(thread) = self.acceptor.lock().take() {
+            thread.join();
+        }
+        let (live, dead) = {
+            let mut table = self.table.lock();
+            (core::mem::take(&mut table.conns), table.take_dead())
+        };
+        for e in live.values() {
+            e.conn.sock.shutdown();
+        }
+        // Dropping the entries joins their threads.
+        drop(live);
+        drop(dead);
+    }
+
+    /// Registers an established connection and starts its receiving thread.
+    pub(crate) fn add_conn(self: &Arc<Self>, info: ConnInfo, sock: Socket) -> Result {
+        let conn = Arc::pin_init(Conn::new(info, sock), GFP_KERNEL)?;
+        let dead = {
+            let mut table = self.table.lock();
+            if self.is_stopping() {
+                return Err(errno::eshutdown());
+            }
+            table.close_stale(info.peer_nid, info.peer_incarnation);
+            let id = table.next_id;
+            table.next_id += 1;
+            let entry = ConnEntry {
+                conn: conn.clone(),
+                thread: None,
+            };
+            table.conns.try_create_and_insert(id, entry, GFP_KERNEL)?;
+            let (lnet, rx) = (self.clone(), conn);
+            match KThread::spawn(c_str!("socknal_rx"), move || lnet.receive(id, &rx)) {
+                Ok(t) => {
+                    if let Some(e) = table.conns.get_mut(&id) {
+                        e.thread = Some(t);
+                    }
+                }
+                Err(e) => {
+                    table.conns.remove(&id);
+                    return Err(e);
+                }
+            }
+            table.take_dead()
+        };
+        let ip = info.addr.0.to_be_bytes();
+        pr_info!(
+            "{} connected ({:?}, {}.{}.{}.{}:{})\n",
+            NidFmt(info.peer_nid),
+            info.conn_type,
+            ip[0],
+            ip[1],
+            ip[2],
+            ip[3],
+            info.addr.1
+        );
+        // Joins the threads of connections that have ended.
+        drop(dead);
+        Ok(())
+    }
+
+    /// The receiving thread of connection `id`: handles messages until the
+    /// connection fails or is shut down.
+    fn receive(&self, id: u64, conn: &Conn) {
+        let err = loop {
+            let res = conn.read_frame().and_then(|f| self.handle(conn, f));
+            if let Err(e) = res {
+                break e;
+            }
+        };
+        if !self.is_stopping() {
+            pr_info!(
+                "{} ({:?}) disconnected ({err:?})\n",
+                NidFmt(conn.info.peer_nid),
+                conn.info.conn_type
+            );
+        }
+        conn.sock.shutdown();
+        self.table.lock().bury(id);
+    }
+
+    /// Handles one message; an error closes the connection.
+    fn handle(&self, conn: &Conn, frame: Frame) -> Result {
+        let Frame::Lnet { hdr, zc_cookie } = frame else {
+            return Ok(());
+        };
+        if hdr.dest_nid != conn.info.local_nid {
+            return Err(conn.malformed(format_args!(
+                "message for {}, which is not ours",
+                NidFmt(hdr.dest_nid)
+            )));
+        }
+        if hdr.src_nid != conn.info.peer_nid {
+            return Err(conn.malformed(format_args!(
+                "message from {} on this connection",
+                NidFmt(hdr.src_nid)
+            )));
+        }
+        let len = hdr.payload_length as usize;
+        match hdr.msg {
+            LnetMsg::Get {
+                return_wmd,
+                match_bits: LNET_PROTO_PING_MATCHBITS,
+                ptl_index: LNET_RESERVED_PORTAL,
+                src_offset,
+                sink_length,
+            } => self.answer_ping(conn, return_wmd, src_offset, sink_length)?,
+            LnetMsg::Reply { dst_wmd } => self.deliver_reply(conn, dst_wmd, len)?,
+            LnetMsg::Hello { .. } => return Err(conn.malformed("HELLO after the handshake")),
+            LnetMsg::Ack { .. } => {}
+            LnetMsg::Put { ptl_index, .. } | LnetMsg::Get { ptl_index, .. } => {
+                warn_ratelimited(format_args!(
+                    "{}: dropping a message to portal {ptl_index}, which nothing listens on",
+                    NidFmt(hdr.src_nid)
+                ));
+                conn.skip_payload(len)?;
+            }
+        }
+        if zc_cookie != 0 {
+            conn.send_zc_ack(zc_cookie)?;
+        }
+        Ok(())
+    }
+
+    /// Answers a ping GET with our `lnet_ping_info`, on the connection it
+    /// came on.
+    fn answer_ping(
+        &self,
+        conn: &Conn,
+        return_wmd: WireHandle,
+        src_offset: u32,
+        sink_length: u32,
+    ) -> Result {
+        let mut nids = [Nid::LO; LNET_IOC_MAX_NIDS];
+        let mut n = 0;
+        for (slot, nid) in nids.iter_mut().zip(self.nids()) {
+            *slot = nid;
+            n += 1;
+        }
+        let mut info = [0u8; PING_REPLY_MAX];
+        let size = encode_ping_info(LNET_PID_LUSTRE, &nids[..n], &mut info).map_err(|_| EINVAL)?;
+        let start = (src_offset as usize).min(size);
+        let end = start.saturating_add(sink_length as usize).min(size);
+        let data = &info[start..end];
+        let hdr = LnetHdr {
+            dest_nid: conn.info.peer_nid,
+            src_nid: conn.info.local_nid,
+            dest_pid: conn.info.peer_pid,
+            src_pid: LNET_PID_LUSTRE,
+            // At most PING_REPLY_MAX.
+            payload_length: data.len() as u32,
+            msg: LnetMsg::Reply {
+                dst_wmd: return_wmd,
+            },
+        };
+        conn.send_lnet(&hdr, data)
+    }
+
+    /// Reads the payload of a REPLY and hands it to the GET waiting for it.
+    fn deliver_reply(&self, conn: &Conn, dst_wmd: WireHandle, len: usize) -> Result {
+        let cookie = dst_wmd.object_cookie;
+        let waited = matches!(self.gets.lock().replies.get(&cookie), Some(None));
+        if !waited || len > PING_REPLY_MAX {
+            // A GET that gave up, or a reply larger than any we ask for.
+            return conn.skip_payload(len);
+        }
+        let mut payload = KVec::from_elem(0u8, len, GFP_KERNEL)?;
+        conn.read_payload(&mut payload)?;
+        let mut gets = self.gets.lock();
+        if let Some(slot) = gets.replies.get_mut(&cookie) {
+            *slot = Some(payload);
+            self.gets_cv.notify_all();
+        }
+        Ok(())
+    }
+
+    /// Pings `nid`, waiting at most `timeout_ms` for the answer.
+    ///
+    /// # Errors
+    /// `ETIMEDOUT`, `EINTR`, `EHOSTUNREACH` for a NID on none of our
+    /// networks, `EPROTO` for a bad answer, connection errors.
+    pub(crate) fn ping(self: &Arc<Self>, nid: Nid, timeout_ms: u32) -> Result<PingResult> {
+        let cookie = {
+            let mut gets = self.gets.lock();
+            let cookie = gets.next_cookie;
+            gets.next_cookie += 1;
+            gets.replies
+                .try_create_and_insert(cookie, None, GFP_KERNEL)?;
+            cookie
+        };
+        let get = LnetMsg::Get {
+            return_wmd: WireHandle {
+                interface_cookie: self.locals.first().map_or(0, |l| l.incarnation),
+                object_cookie: cookie,
+            },
+            match_bits: LNET_PROTO_PING_MATCHBITS,
+            ptl_index: LNET_RESERVED_PORTAL,
+            src_offset: 0,
+            // A small constant.
+            sink_length: PING_REPLY_MAX as u32,
+        };
+        let sent = self.send(nid.as_u64(), get, &[]);
+        let mut gets = self.gets.lock();
+        let mut left = msecs_to_jiffies(timeout_ms);
+        let mut res = sent;
+        while res.is_ok() && matches!(gets.replies.get(&cookie), Some(None)) {
+            res = match self.gets_cv.wait_interruptible_timeout(&mut gets, left) {
+                CondVarTimeoutResult::Timeout => Err(errno::etimedout()),
+                CondVarTimeoutResult::Signal { .. } => Err(EINTR),
+                CondVarTimeoutResult::Woken { jiffies } => {
+                    left = jiffies;
+                    Ok(())
+                }
+            };
+        }
+        let reply = gets.replies.remove(&cookie).flatten();
+        drop(gets);
+        res?;
+        let payload = reply.ok_or(errno::etimedout())?;
+        let info = PingInfo::decode(&payload).map_err(|e| {
+            warn_ratelimited(format_args!("{nid}: malformed ping reply: {e}"));
+            errno::eproto()
+        })?;
+        let mut result = PingResult {
+            pid: info.pid,
+            features: info.features,
+            nis: [(0, 0); LNET_IOC_MAX_NIDS],
+            count: 0,
+        };
+        for (i, slot) in result.nis.iter_mut().enumerate().take(info.nnis()) {
+            let ni = info.ni(i).map_err(|_| errno::eproto())?;
+            *slot = (ni.nid, ni.status);
+            result.count += 1;
+        }
+        Ok(result)
+    }
+
+    /// Sends an LNet message to `nid`, connecting first if needed.
+    fn send(self: &Arc<Self>, nid: u64, msg: LnetMsg, payload: &[u8]) -> Result {
+        let size = LNET_HDR_SIZE + payload.len();
+        // Not in the match: its guard would live through connect().
+        let picked = self.table.lock().pick(nid, size);
+        let conn = match picked {
+            Some(c) => c,
+            None => {
+                self.connect(nid)?;
+                self.table
+                    .lock()
+                    .pick(nid, size)
+                    .ok_or(errno::econnreset())?
+            }
+        };
+        let hdr = LnetHdr {
+            dest_nid: nid,
+            src_nid: conn.info.local_nid,
+            dest_pid: conn.info.peer_pid,
+            src_pid: LNET_PID_LUSTRE,
+            payload_length: u32::try_from(payload.len()).map_err(|_| errno::emsgsize())?,
+            msg,
+        };
+        conn.send_lnet(&hdr, payload)
+    }
+
+    /// Opens the three typed connections of socklnd V3 to `nid`, as Lustre
+    /// does: control, bulk in, bulk out.
+    fn connect(self: &Arc<Self>, nid: u64) -> Result {
+        let _connecting = self.connecting.lock();
+        if self.table.lock().pick(nid, 0).is_some() {
+            return Ok(());
+        }
+        let peer = Nid::from_u64(nid).map_err(|_| EINVAL)?;
+        let local = self
+            .locals
+            .iter()
+            .find(|l| Nid::from_u64(l.nid).is_ok_and(|n| n.net() == peer.net()))
+            .ok_or(errno::ehostunreach())?;
+        for t in [ConnType::Control, ConnType::BulkIn, ConnType::BulkOut] {
+            let (info, sock) = socklnd::connect(local, nid, self.config.port, t)?;
+            self.add_conn(info, sock)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! One socklnd connection (`ksock_conn`): its socket, what the handshake
+//! learnt about the peer, and the framing of messages on it.
+//!
+//! After the HELLO every message is a `ksock_msg_hdr` in the sender's byte
+//! order, then for LNET messages a little-endian `lnet_hdr` and its payload.
+//! Senders take `tx_lock` for a whole message so that messages are never
+//! interleaved; one receiving thread per connection reads.
+
+use kernel::prelude::*;
+use kernel::sync::Mutex;
+
+use crate::errno;
+use crate::net::Socket;
+use crate::wire::codec::ByteOrder;
+use crate::wire::lnet::hdr::{LnetHdr, LNET_HDR_SIZE};
+use crate::wire::socklnd::hello::ConnType;
+use crate::wire::socklnd::msg::{KsockMsgHdr, KsockMsgType, KSOCK_MSG_HDR_SIZE};
+
+/// What the handshake established.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ConnInfo {
+    /// Our NID on the connection.
+    pub local_nid: u64,
+    /// The peer's NID.
+    pub peer_nid: u64,
+    /// The peer's PID.
+    pub peer_pid: u32,
+    /// The peer's incarnation.
+    pub peer_incarnation: u64,
+    /// The connection's type, from our side.
+    pub conn_type: ConnType,
+    /// The byte order of the peer's socklnd headers.
+    pub order: ByteOrder,
+    /// The peer's IPv4 address and port.
+    pub addr: (u32, u16),
+}
+
+/// An established connection.
+#[pin_data]
+pub(crate) struct Conn {
+    /// What the handshake established.
+    pub info: ConnInfo,
+    /// The socket.
+    pub sock: Socket,
+    /// Held while a message is written.
+    #[pin]
+    tx_lock: Mutex<()>,
+}
+
+/// A message read from a connection, its payload still on the socket.
+pub(crate) enum Frame {
+    /// A NOOP (keepalive or zero-copy acknowledgement).
+    Noop,
+    /// An LNet header and the zero-copy cookie to acknowledge (0: none);
+    /// `hdr.payload_length` bytes of payload follow on the socket.
+    Lnet { hdr: LnetHdr, zc_cookie: u64 },
+}
+
+impl Conn {
+    /// A new connection over `sock`.
+    pub(crate) fn new(info: ConnInfo, sock: Socket) -> impl PinInit<Self> {
+        pin_init!(Conn {
+            info,
+            sock,
+            tx_lock <- kernel::new_mutex!(()),
+        })
+    }
+
+    /// Sends an LNet message and its payload.
+    pub(crate) fn send_lnet(&self, hdr: &LnetHdr, payload: &[u8]) -> Result {
+        let mut head = [0u8; KSOCK_MSG_HDR_SIZE + LNET_HDR_SIZE];
+        KsockMsgHdr {
+            msg_type: KsockMsgType::Lnet,
+            csum: 0,
+            zc_cookies: [0, 0],
+        }
+        .encode(&mut head)
+        .map_err(|_| EINVAL)?;
+        hdr.encode(&mut head[KSOCK_MSG_HDR_SIZE..])
+            .map_err(|_| EINVAL)?;
+        let _guard = self.tx_lock.lock();
+        self.sock.send_all(&head)?;
+        self.sock.send_all(payload)
+    }
+
+    /// Acknowledges the zero-copy send `cookie` of the peer with a NOOP.
+    pub(crate) fn send_zc_ack(&self, cookie: u64) -> Result {
+        let mut head = [0u8; KSOCK_MSG_HDR_SIZE];
+        KsockMsgHdr {
+            msg_type: KsockMsgType::Noop,
+            csum: 0,
+            zc_cookies: [0, cookie],
+        }
+        .encode(&mut head)
+        .map_err(|_| EINVAL)?;
+        let _guard = self.tx_lock.lock();
+        self.sock.send_all(&head)
+    }
+
+    /// Reads the next message's headers, checking them.
+    ///
+    /// # Errors
+    /// `EPROTO` for a malformed header, or the socket's error.
+    pub(crate) fn read_frame(&self) -> Result<Frame> {
+        let mut head = [0u8; KSOCK_MSG_HDR_SIZE];
+        self.sock.recv_exact(&mut head)?;
+        let ksh = KsockMsgHdr::decode(&head, self.info.order).map_err(|e| self.malformed(e))?;
+        match ksh.msg_type {
+            KsockMsgType::Noop => Ok(Frame::Noop),
+            KsockMsgType::Lnet => {
+                let mut raw = [0u8; LNET_HDR_SIZE];
+                self.sock.recv_exact(&mut raw)?;
+                let hdr = LnetHdr::decode(&raw).map_err(|e| self.malformed(e))?;
+                Ok(Frame::Lnet {
+                    hdr,
+                    zc_cookie: ksh.zc_cookies[0],
+                })
+            }
+        }
+    }
+
+    /// Reads `len` bytes of payload into `buf` (which must be that long).
+    pub(crate) fn read_payload(&self, buf: &mut [u8]) -> Result {
+        self.sock.recv_exact(buf)
+    }
+
+    /// Reads and discards `len` bytes of payload.
+    pub(crate) fn skip_payload(&self, mut len: usize) -> Result {
+        let mut scratch = [0u8; 256];
+        while len > 0 {
+            let n = len.min(scratch.len());
+            self.sock.recv_exact(&mut scratch[..n])?;
+            len -= n;
+        }
+        Ok(())
+    }
+
+    /// Logs a malformed message from the peer and returns `EPROTO`.
+    pub(crate) fn malformed(&self, e: impl core::fmt::Display) -> Error {
+        crate::klog::warn_ratelimited(format_args!(
+            "{}: malformed message: {e}",
+            crate::ni::NidFmt(self.info.peer_nid)
+        ));
+        errno::eproto()
+    }
+}

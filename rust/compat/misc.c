@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Small helpers: wall-clock time and rate-limited logging (the kernel's
+ * rate limit is a macro with state at each call site, so Rust shares one).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/printk.h>
+#include <linux/ratelimit.h>
+#include <linux/timekeeping.h>
+
+#include "compat_internal.h"
+
+unsigned long long rustre_time_real_ns(void)
+{
+	return ktime_get_real_ns();
+}
+
+void rustre_log_ratelimited(const char *line)
+{
+	static DEFINE_RATELIMIT_STATE(rs, DEFAULT_RATELIMIT_INTERVAL,
+				      DEFAULT_RATELIMIT_BURST);
+
+	if (__ratelimit(&rs))
+		pr_warn("%s\n", line);
+}
