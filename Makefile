@@ -3,7 +3,8 @@
 # Rustre: a Lustre client in Rust for Linux.
 #
 #   make                 lnet.ko and lustre.ko for the provisioned test kernel,
-#                        and the userspace programs
+#                        and the userspace programs (rustre-server,
+#                        rustre-client, lctl); ARCH=powerpc for ppc64le
 #   make KDIR=...        the modules for another Rust-enabled kernel tree
 #   make demo            build everything, boot the test VM and show it working
 #   make check           every test; ends with "N passed, N failed"
@@ -45,8 +46,8 @@ clippy: deps
 fmt:
 	scripts/fmt
 
-userspace:
-	cargo build --release --workspace
+userspace: deps
+	scripts/userspace --arch $(vm_arch)
 
 demo: deps
 	scripts/demo
