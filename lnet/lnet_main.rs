@@ -17,8 +17,9 @@
 //! So far: the module parameters, the networks (brought up by `lctl network
 //! up` or the first ioctl that needs them), the acceptor, socklnd V3
 //! connections in both directions, LNet pings in both directions, and
-//! `/dev/lnet` for `lctl`. PUT/GET for `lustre.ko` (memory
-//! descriptors, match entries) are yet to come.
+//! `/dev/lnet` for `lctl`, and the API of `lnet/api.h`: memory
+//! descriptors attached to portals or bound, PUT, GET, REPLY and ACK, and
+//! their events.
 
 use kernel::c_str;
 use kernel::prelude::*;
@@ -28,6 +29,8 @@ mod acceptor;
 pub mod api;
 mod config;
 mod ctl;
+mod lib_move;
+mod md;
 mod ni;
 mod peer;
 mod socklnd;
@@ -85,6 +88,7 @@ impl kernel::Module for LnetModule {
         .inspect_err(|e| {
             pr_err!("cannot register /dev/lnet: {e:?}\n");
         })?;
+        api::set_state(state.clone());
         pr_info!(
             "Rustre LNet loaded, API version {}\n",
             api::LNET_API_VERSION
@@ -98,8 +102,10 @@ impl kernel::Module for LnetModule {
 
 impl Drop for LnetModule {
     fn drop(&mut self) {
-        // No ioctl runs once the device is gone.
+        // No ioctl runs once the device is gone, and no API call once the
+        // module is unloading.
         drop(self.dev.take());
+        api::clear_state();
         self.state.down();
         pr_info!("unloaded\n");
     }

@@ -10,9 +10,13 @@
 //!
 //! Locks, never nested: `table` (the connections), `connecting` (held
 //! while a connection set to a peer is set up, so that a peer gets one),
-//! `gets` (the outstanding GETs, with `gets_cv` to wait for their REPLY),
-//! and each connection's `tx_lock`. No lock is held across socket I/O
-//! except `connecting` and `tx_lock`.
+//! `gets` (the outstanding pings, with `gets_cv` to wait for their REPLY),
+//! `mds` (the memory descriptors, see `md.rs`), and each connection's
+//! `tx_lock`. No lock is held across socket I/O except `connecting` and
+//! `tx_lock`, and none while an event handler runs.
+//!
+//! The PUTs, GETs, REPLYs and ACKs of the API's users are handled in
+//! `lib_move.rs`.
 
 use core::fmt;
 use core::sync::atomic::{AtomicBool, Ordering};
@@ -28,6 +32,7 @@ use crate::config::{Accept, Config};
 use crate::errno;
 use crate::klog::{real_time_ns, warn_ratelimited};
 use crate::kthread::KThread;
+use crate::md::MdTable;
 use crate::net::Socket;
 use crate::peer::{ConnEntry, ConnTable};
 use crate::socklnd;
@@ -44,6 +49,14 @@ use crate::wire::socklnd::hello::ConnType;
 /// The largest ping reply we take: one with [`LNET_IOC_MAX_NIDS`] NIDs
 /// besides `0@lo`.
 const PING_REPLY_MAX: usize = ping_info_size(LNET_IOC_MAX_NIDS + 1);
+
+/// The interface cookie of the return handle of our pings, which tells
+/// their REPLYs from those of the API's GETs (whose cookie is the MD's
+/// handle under [`MD_COOKIE`]).
+const PING_COOKIE: u64 = 0x7069_6e67;
+
+/// The interface cookie of the wire handles of the API's MDs.
+pub(crate) const MD_COOKIE: u64 = 0x6d64;
 
 /// Formats a 64-bit NID for a log line.
 pub(crate) struct NidFmt(pub u64);
@@ -84,6 +97,9 @@ pub(crate) struct Lnet {
     gets: Mutex<Gets>,
     #[pin]
     gets_cv: CondVar,
+    /// The memory descriptors of the API's users.
+    #[pin]
+    pub(crate) mds: Mutex<MdTable>,
 }
 
 impl Lnet {
@@ -123,6 +139,7 @@ impl Lnet {
                 connecting <- kernel::new_mutex!(()),
                 gets <- kernel::new_mutex!(Gets::default()),
                 gets_cv <- kernel::new_condvar!(),
+                mds <- kernel::new_mutex!(MdTable::default()),
             }),
             GFP_KERNEL,
         )?;
@@ -179,6 +196,9 @@ impl Lnet {
         // Dropping the entries joins their threads.
         drop(live);
         drop(dead);
+        // With no thread left to use them, the MDs give their last events.
+        let mds = self.mds.lock().take_all();
+        drop(mds);
     }
 
     /// Registers an established connection and starts its receiving thread.
@@ -265,6 +285,7 @@ impl Lnet {
             )));
         }
         let len = hdr.payload_length as usize;
+        let src = (hdr.src_nid, hdr.src_pid);
         match hdr.msg {
             LnetMsg::Get {
                 return_wmd,
@@ -273,16 +294,40 @@ impl Lnet {
                 src_offset,
                 sink_length,
             } => self.answer_ping(conn, return_wmd, src_offset, sink_length)?,
-            LnetMsg::Reply { dst_wmd } => self.deliver_reply(conn, dst_wmd, len)?,
-            LnetMsg::Hello { .. } => return Err(conn.malformed("HELLO after the handshake")),
-            LnetMsg::Ack { .. } => {}
-            LnetMsg::Put { ptl_index, .. } | LnetMsg::Get { ptl_index, .. } => {
-                warn_ratelimited(format_args!(
-                    "{}: dropping a message to portal {ptl_index}, which nothing listens on",
-                    NidFmt(hdr.src_nid)
-                ));
-                conn.skip_payload(len)?;
+            LnetMsg::Reply { dst_wmd } if dst_wmd.interface_cookie == PING_COOKIE => {
+                self.deliver_reply(conn, dst_wmd, len)?
             }
+            LnetMsg::Hello { .. } => return Err(conn.malformed("HELLO after the handshake")),
+            LnetMsg::Put {
+                ack_wmd,
+                match_bits,
+                hdr_data,
+                ptl_index,
+                offset,
+            } => self.recv_put(
+                conn, src, ack_wmd, match_bits, hdr_data, ptl_index, offset, len,
+            )?,
+            LnetMsg::Get {
+                return_wmd,
+                match_bits,
+                ptl_index,
+                src_offset,
+                sink_length,
+            } => self.recv_get(
+                conn,
+                src,
+                return_wmd,
+                match_bits,
+                ptl_index,
+                src_offset,
+                sink_length,
+            )?,
+            LnetMsg::Reply { dst_wmd } => self.recv_reply(conn, src, dst_wmd, len)?,
+            LnetMsg::Ack {
+                dst_wmd,
+                match_bits,
+                mlength,
+            } => self.recv_ack(src, dst_wmd, match_bits, mlength),
         }
         if zc_cookie != 0 {
             conn.send_zc_ack(zc_cookie)?;
@@ -310,17 +355,13 @@ impl Lnet {
         let start = (src_offset as usize).min(size);
         let end = start.saturating_add(sink_length as usize).min(size);
         let data = &info[start..end];
-        let hdr = LnetHdr {
-            dest_nid: conn.info.peer_nid,
-            src_nid: conn.info.local_nid,
-            dest_pid: conn.info.peer_pid,
-            src_pid: LNET_PID_LUSTRE,
-            // At most PING_REPLY_MAX.
-            payload_length: data.len() as u32,
-            msg: LnetMsg::Reply {
+        let hdr = self.hdr_to(
+            conn,
+            LnetMsg::Reply {
                 dst_wmd: return_wmd,
             },
-        };
+            data.len(),
+        )?;
         conn.send_lnet(&hdr, data)
     }
 
@@ -358,7 +399,7 @@ impl Lnet {
         };
         let get = LnetMsg::Get {
             return_wmd: WireHandle {
-                interface_cookie: self.locals.first().map_or(0, |l| l.incarnation),
+                interface_cookie: PING_COOKIE,
                 object_cookie: cookie,
             },
             match_bits: LNET_PROTO_PING_MATCHBITS,
@@ -405,28 +446,37 @@ impl Lnet {
 
     /// Sends an LNet message to `nid`, connecting first if needed.
     fn send(self: &Arc<Self>, nid: u64, msg: LnetMsg, payload: &[u8]) -> Result {
-        let size = LNET_HDR_SIZE + payload.len();
+        let conn = self.conn_to(nid, payload.len())?;
+        let hdr = self.hdr_to(&conn, msg, payload.len())?;
+        conn.send_lnet(&hdr, payload)
+    }
+
+    /// The connection for a message of `len` bytes of payload to `nid`,
+    /// connecting first if there is none.
+    pub(crate) fn conn_to(self: &Arc<Self>, nid: u64, len: usize) -> Result<Arc<Conn>> {
+        let size = LNET_HDR_SIZE + len;
         // Not in the match: its guard would live through connect().
         let picked = self.table.lock().pick(nid, size);
-        let conn = match picked {
-            Some(c) => c,
+        match picked {
+            Some(c) => Ok(c),
             None => {
                 self.connect(nid)?;
-                self.table
-                    .lock()
-                    .pick(nid, size)
-                    .ok_or(errno::econnreset())?
+                self.table.lock().pick(nid, size).ok_or(errno::econnreset())
             }
-        };
-        let hdr = LnetHdr {
-            dest_nid: nid,
+        }
+    }
+
+    /// The header of a message to the peer of `conn` with `len` bytes of
+    /// payload.
+    pub(crate) fn hdr_to(&self, conn: &Conn, msg: LnetMsg, len: usize) -> Result<LnetHdr> {
+        Ok(LnetHdr {
+            dest_nid: conn.info.peer_nid,
             src_nid: conn.info.local_nid,
             dest_pid: conn.info.peer_pid,
             src_pid: LNET_PID_LUSTRE,
-            payload_length: u32::try_from(payload.len()).map_err(|_| errno::emsgsize())?,
+            payload_length: u32::try_from(len).map_err(|_| errno::emsgsize())?,
             msg,
-        };
-        conn.send_lnet(&hdr, payload)
+        })
     }
 
     /// Opens the three typed connections of socklnd V3 to `nid`, as Lustre

@@ -68,8 +68,8 @@ impl Conn {
         })
     }
 
-    /// Sends an LNet message and its payload.
-    pub(crate) fn send_lnet(&self, hdr: &LnetHdr, payload: &[u8]) -> Result {
+    /// Encodes the socklnd and LNet headers of `hdr`.
+    fn lnet_head(hdr: &LnetHdr) -> Result<[u8; KSOCK_MSG_HDR_SIZE + LNET_HDR_SIZE]> {
         let mut head = [0u8; KSOCK_MSG_HDR_SIZE + LNET_HDR_SIZE];
         KsockMsgHdr {
             msg_type: KsockMsgType::Lnet,
@@ -80,9 +80,31 @@ impl Conn {
         .map_err(|_| EINVAL)?;
         hdr.encode(&mut head[KSOCK_MSG_HDR_SIZE..])
             .map_err(|_| EINVAL)?;
+        Ok(head)
+    }
+
+    /// Sends an LNet message and its payload.
+    pub(crate) fn send_lnet(&self, hdr: &LnetHdr, payload: &[u8]) -> Result {
+        let head = Self::lnet_head(hdr)?;
+        self.send_with(&head, |sock| sock.send_all(payload))
+    }
+
+    /// Sends an LNet message whose payload `send_payload` writes.
+    pub(crate) fn send_lnet_with(
+        &self,
+        hdr: &LnetHdr,
+        send_payload: impl FnOnce(&Socket) -> Result,
+    ) -> Result {
+        let head = Self::lnet_head(hdr)?;
+        self.send_with(&head, send_payload)
+    }
+
+    /// Sends `head`, then what `rest` sends, as one message: no other
+    /// message comes between them.
+    fn send_with(&self, head: &[u8], rest: impl FnOnce(&Socket) -> Result) -> Result {
         let _guard = self.tx_lock.lock();
-        self.sock.send_all(&head)?;
-        self.sock.send_all(payload)
+        self.sock.send_all(head)?;
+        rest(&self.sock)
     }
 
     /// Acknowledges the zero-copy send `cookie` of the peer with a NOOP.
@@ -95,8 +117,7 @@ impl Conn {
         }
         .encode(&mut head)
         .map_err(|_| EINVAL)?;
-        let _guard = self.tx_lock.lock();
-        self.sock.send_all(&head)
+        self.send_with(&head, |_| Ok(()))
     }
 
     /// Reads the next message's headers, checking them.

@@ -88,6 +88,31 @@ impl Socket {
         })
     }
 
+    /// Sends `len` bytes from `ptr`.
+    ///
+    /// # Safety
+    /// `ptr` is valid for reads of `len` bytes during the call.
+    ///
+    /// # Errors
+    /// The errno of the send.
+    pub unsafe fn send_raw(&self, ptr: *const u8, len: usize) -> Result {
+        // SAFETY: the caller's contract.
+        to_result(unsafe { c::rustre_sock_send(self.raw.as_ptr(), ptr.cast(), len) })
+    }
+
+    /// Receives exactly `len` bytes into `ptr`.
+    ///
+    /// # Safety
+    /// `ptr` is valid for writes of `len` bytes during the call, and nothing
+    /// reads or writes them meanwhile.
+    ///
+    /// # Errors
+    /// As [`Socket::recv_exact`].
+    pub unsafe fn recv_raw(&self, ptr: *mut u8, len: usize) -> Result {
+        // SAFETY: the caller's contract.
+        to_result(unsafe { c::rustre_sock_recv(self.raw.as_ptr(), ptr.cast(), len) })
+    }
+
     /// Makes receives fail with `EAGAIN` after `timeout_ms` (0: never).
     pub fn set_recv_timeout(&self, timeout_ms: u32) {
         // SAFETY: `self.raw` is a live socket.

@@ -24,3 +24,17 @@ dmesg_mark() {
 	mark_id=$$.$RANDOM
 	echo "rustre-test-mark-$mark_id" >/dev/kmsg
 }
+
+# Start rustre-server in the namespace srv (see rustre-test-net) as
+# 10.99.0.2@tcp, logging to /tmp/server.log, and wait until it listens.
+# Sets $server to its PID.
+start_server() {
+	ip netns exec srv rustre-server --nid 10.99.0.2@tcp --listen 10.99.0.2:988 "$@" \
+		>/tmp/server.log 2>&1 &
+	server=$!
+	for _ in $(seq 50); do
+		grep -q 'listening on' /tmp/server.log && return 0
+		sleep 0.1
+	done
+	fail "rustre-server did not start: $(cat /tmp/server.log)"
+}

@@ -21,9 +21,7 @@ check_bad_param accept_port=0 'expected 1 to 65535'
 
 must rustre-test-net up
 ip -n srv addr add 10.99.0.3/24 dev rt1
-ip netns exec srv rustre-server --nid 10.99.0.2@tcp --listen 10.99.0.2:988 \
-	>/tmp/server.log 2>&1 &
-server=$!
+start_server
 
 # A missing interface fails "network up", not the load.
 must modprobe lnet 'networks=tcp(nosuch0)'

@@ -7,7 +7,8 @@
 //! protocol version), connects out on demand from a privileged port with the
 //! three typed connections of socklnd V3 (control, bulk in, bulk out), and
 //! runs one receiving thread per connection. It answers LNet pings and pings
-//! other nodes. All the protocol checks come from the wire crate
+//! other nodes, and hands the PUTs and GETs that peers send to a portal to
+//! the [`Portal`] service attached there (ACKs and REPLYs are its own job). All the protocol checks come from the wire crate
 //! (`rustre-wire`), which `lnet.ko` shares.
 //!
 //! Locking: [`Node`] keeps its peers' connections in one mutex and its
@@ -20,7 +21,9 @@ mod conn;
 mod error;
 mod node;
 mod peer;
+mod portal;
 
 pub use error::Error;
 pub use node::{AcceptMode, Config, Node, PingReply, SourcePort};
+pub use portal::{EchoPortal, Portal, ProcessId};
 pub use wire;

@@ -22,6 +22,7 @@ use wire::socklnd::hello::ConnType;
 use crate::acceptor::{self, MAX_RESERVED_PORT};
 use crate::conn::{self, fmt_nid, Conn, Frame, HANDSHAKE_TIMEOUT};
 use crate::peer::Peers;
+use crate::portal::{Portal, ProcessId};
 use crate::Error;
 
 /// The lowest privileged port an outgoing connection binds
@@ -105,6 +106,8 @@ pub(crate) struct Inner {
     next_cookie: AtomicU64,
     /// Serialises connection set-up, so that a peer gets one set.
     connecting: Mutex<()>,
+    /// The services on portals.
+    portals: std::sync::RwLock<HashMap<u32, Arc<dyn Portal>>>,
     stopping: AtomicBool,
     listen_addr: Option<SocketAddr>,
     listener: Mutex<Option<Socket>>,
@@ -149,6 +152,7 @@ impl Node {
             gets: Mutex::new(HashMap::new()),
             next_cookie: AtomicU64::new(1),
             connecting: Mutex::new(()),
+            portals: std::sync::RwLock::new(HashMap::new()),
             stopping: AtomicBool::new(false),
             listen_addr,
             listener: Mutex::new(None),
@@ -205,6 +209,15 @@ impl Node {
             features: info.features,
             nis,
         })
+    }
+
+    /// Attaches `service` to `portal`, in place of what was there.
+    pub fn attach_portal(&self, portal: u32, service: Arc<dyn Portal>) {
+        self.inner
+            .portals
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(portal, service);
     }
 
     /// Stops accepting and closes every connection.
@@ -324,13 +337,86 @@ impl Inner {
             }
             LnetMsg::Hello { .. } => Err(Error::Protocol("HELLO after the handshake".into())),
             LnetMsg::Ack { .. } => Ok(()),
-            LnetMsg::Put { ptl_index, .. } | LnetMsg::Get { ptl_index, .. } => {
-                log(format_args!(
-                    "{}: dropping a message to portal {ptl_index}, which nothing listens on",
-                    fmt_nid(hdr.src_nid)
-                ));
-                Ok(())
+            LnetMsg::Put {
+                ack_wmd,
+                match_bits,
+                hdr_data,
+                ptl_index,
+                ..
+            } => {
+                let src = ProcessId {
+                    nid: hdr.src_nid,
+                    pid: hdr.src_pid,
+                };
+                let taken = self
+                    .portal(ptl_index, src)
+                    .and_then(|p| p.put(src, match_bits, hdr_data, payload));
+                match taken {
+                    Some(mlength) if ack_wmd != WireHandle::NONE => {
+                        let ack = LnetMsg::Ack {
+                            dst_wmd: ack_wmd,
+                            match_bits,
+                            mlength,
+                        };
+                        c.send_lnet(&self.hdr_to(c, ack, 0), &[])
+                    }
+                    _ => Ok(()),
+                }
             }
+            LnetMsg::Get {
+                return_wmd,
+                match_bits,
+                ptl_index,
+                src_offset,
+                sink_length,
+            } => {
+                let src = ProcessId {
+                    nid: hdr.src_nid,
+                    pid: hdr.src_pid,
+                };
+                let data = self
+                    .portal(ptl_index, src)
+                    .and_then(|p| p.get(src, match_bits, src_offset, sink_length));
+                match data {
+                    Some(data) => {
+                        let reply = LnetMsg::Reply {
+                            dst_wmd: return_wmd,
+                        };
+                        c.send_lnet(&self.hdr_to(c, reply, data.len()), &data)
+                    }
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+
+    /// The service on `portal`, or `None` (and a log line) without one.
+    fn portal(&self, portal: u32, src: ProcessId) -> Option<Arc<dyn Portal>> {
+        let found = self
+            .portals
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&portal)
+            .cloned();
+        if found.is_none() {
+            log(format_args!(
+                "{}: dropping a message to portal {portal}, which nothing listens on",
+                fmt_nid(src.nid)
+            ));
+        }
+        found
+    }
+
+    /// The header of a message to the peer of `c` with `len` bytes of
+    /// payload (at most LNET_MTU, so it fits the header's u32).
+    fn hdr_to(&self, c: &Conn, msg: LnetMsg, len: usize) -> LnetHdr {
+        LnetHdr {
+            dest_nid: c.peer_nid,
+            src_nid: self.local.nid,
+            dest_pid: c.peer_pid,
+            src_pid: self.local.pid,
+            payload_length: len as u32,
+            msg,
         }
     }
 
@@ -348,16 +434,13 @@ impl Inner {
         let start = (src_offset as usize).min(n);
         let end = start.saturating_add(sink_length as usize).min(n);
         let data = &info[start..end];
-        let hdr = LnetHdr {
-            dest_nid: c.peer_nid,
-            src_nid: self.local.nid,
-            dest_pid: c.peer_pid,
-            src_pid: self.local.pid,
-            payload_length: data.len() as u32,
-            msg: LnetMsg::Reply {
+        let hdr = self.hdr_to(
+            c,
+            LnetMsg::Reply {
                 dst_wmd: return_wmd,
             },
-        };
+            data.len(),
+        );
         c.send_lnet(&hdr, data)
     }
 

@@ -1,13 +1,20 @@
 //! `rustre-server`: a Lustre server in one userspace process.
 //!
 //! So far it is an LNet node: it listens on the LNet port, applies the
-//! privileged-port rule, completes the socklnd handshake and answers LNet
-//! pings. The MGS, MDT and OSTs are to come.
+//! privileged-port rule, completes the socklnd handshake, answers LNet
+//! pings and runs the LNet echo service (for `test_lnet.ko`). The MGS, MDT
+//! and OSTs are to come.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use rustre_lnet::{AcceptMode, Config, Node};
+use std::sync::Arc;
+
+use rustre_lnet::wire::lnet::RUSTRE_ECHO_PORTAL;
+use rustre_lnet::{AcceptMode, Config, EchoPortal, Node};
+
+/// The most bytes the echo service keeps.
+const ECHO_LIMIT: usize = 256 << 20;
 
 const USAGE: &str = "usage: rustre-server --nid NID [--listen ADDR:PORT] [--accept secure|all]
 
@@ -57,6 +64,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    node.attach_portal(RUSTRE_ECHO_PORTAL, Arc::new(EchoPortal::new(ECHO_LIMIT)));
     if let Some(addr) = node.listen_addr() {
         eprintln!("rustre-server: {nid} listening on {addr}");
     }

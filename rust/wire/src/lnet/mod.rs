@@ -40,3 +40,9 @@ pub const LNET_RESERVED_PORTAL: u32 = 0;
 /// The match bits of a ping GET and a discovery PUT
 /// (`LNET_PROTO_PING_MATCHBITS`).
 pub const LNET_PROTO_PING_MATCHBITS: u64 = 0x8000_0000_0000_0000;
+
+/// The portal of Rustre's LNet echo service, which `rustre-server` runs for
+/// tests (`test_lnet.ko`): a PUT is kept by its initiator's NID and match
+/// bits, and a GET with the same match bits gets that data back, once. Not
+/// a Lustre portal (Lustre's own use 1 to 31, its selftest 50 to 52).
+pub const RUSTRE_ECHO_PORTAL: u32 = 60;

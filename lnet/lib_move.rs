@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The operations of the API's users (Lustre's `lib-move.c` and
+//! `lib-md.c`): linking and unlinking memory descriptors, starting PUTs and
+//! GETs, and handling the PUTs, GETs, REPLYs and ACKs that peers send to
+//! them.
+//!
+//! Every incoming message is matched under the MD table's lock, which hands
+//! the operation a range of the MD and a reference to it; the data moves
+//! and the event is given with no lock held.
+
+use kernel::prelude::*;
+use kernel::sync::Arc;
+
+use crate::api::bindings as api;
+use crate::klog::warn_ratelimited;
+use crate::md::{Event, MatchEntry, MdSpec, Op};
+use crate::ni::{Lnet, NidFmt, MD_COOKIE};
+use crate::socklnd::conn::Conn;
+use crate::wire::lnet::hdr::{LnetMsg, WireHandle};
+
+/// The wire handle that names MD `handle` to a peer.
+fn md_wire_handle(handle: u64) -> WireHandle {
+    WireHandle {
+        interface_cookie: MD_COOKIE,
+        object_cookie: handle,
+    }
+}
+
+impl Lnet {
+    /// Links an MD: attached to `me`, or bound when `me` is `None`.
+    ///
+    /// # Safety
+    /// As `MdTable::link`: the memory stays valid until the MD's last event.
+    pub(crate) unsafe fn md_link(&self, spec: &MdSpec, me: Option<MatchEntry>) -> Result<u64> {
+        // SAFETY: the caller's contract.
+        unsafe { self.mds.lock().link(spec, me) }
+    }
+
+    /// Unlinks MD `handle`.
+    pub(crate) fn md_unlink(&self, handle: u64) -> Result {
+        let md = self.mds.lock().unlink(handle).ok_or(ENOENT)?;
+        // The last event goes when the last reference does, maybe now.
+        drop(md);
+        Ok(())
+    }
+
+    /// Sends all of MD `handle` to `target` in a PUT. (The arguments are
+    /// those of `lnet_put()`, as of Lustre's `LNetPut()`.)
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn put(
+        self: &Arc<Self>,
+        handle: u64,
+        ack: bool,
+        target: (u64, u32),
+        portal: u32,
+        match_bits: u64,
+        offset: u32,
+        hdr_data: u64,
+    ) -> Result {
+        let md = self.mds.lock().get(handle).ok_or(ENOENT)?;
+        let conn = self.conn_to(target.0, md.len())?;
+        let msg = LnetMsg::Put {
+            ack_wmd: if ack {
+                md_wire_handle(handle)
+            } else {
+                WireHandle::NONE
+            },
+            match_bits,
+            hdr_data,
+            ptl_index: portal,
+            offset,
+        };
+        let hdr = self.hdr_to(&conn, msg, md.len())?;
+        md.send(&conn, &hdr, 0, md.len())?;
+        let ev = Event {
+            kind: api::LNET_EVENT_SEND,
+            initiator: (conn.info.local_nid, hdr.src_pid),
+            match_bits,
+            hdr_data,
+            rlength: hdr.payload_length,
+            mlength: hdr.payload_length,
+            ..Event::default()
+        };
+        self.sent(handle, ev);
+        Ok(())
+    }
+
+    /// Asks `target` for up to the length of MD `handle` in a GET.
+    pub(crate) fn get(
+        self: &Arc<Self>,
+        handle: u64,
+        target: (u64, u32),
+        portal: u32,
+        match_bits: u64,
+        offset: u32,
+    ) -> Result {
+        let md = self.mds.lock().get(handle).ok_or(ENOENT)?;
+        let conn = self.conn_to(target.0, 0)?;
+        // MDs are at most LNET_MTU long.
+        let sink_length = md.len() as u32;
+        let msg = LnetMsg::Get {
+            return_wmd: md_wire_handle(handle),
+            match_bits,
+            ptl_index: portal,
+            src_offset: offset,
+            sink_length,
+        };
+        let hdr = self.hdr_to(&conn, msg, 0)?;
+        conn.send_lnet(&hdr, &[])?;
+        let ev = Event {
+            kind: api::LNET_EVENT_SEND,
+            initiator: (conn.info.local_nid, hdr.src_pid),
+            match_bits,
+            rlength: sink_length,
+            ..Event::default()
+        };
+        self.sent(handle, ev);
+        Ok(())
+    }
+
+    /// Gives the SEND event of MD `handle`, unless it was unlinked meanwhile.
+    fn sent(&self, handle: u64, ev: Event) {
+        let used = self.mds.lock().consume(handle);
+        if let Some((md, last)) = used {
+            md.event(ev, last);
+        }
+    }
+
+    /// A PUT from `src`: into the matching MD, then the ACK it asks for.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn recv_put(
+        &self,
+        conn: &Conn,
+        src: (u64, u32),
+        ack_wmd: WireHandle,
+        match_bits: u64,
+        hdr_data: u64,
+        portal: u32,
+        offset: u32,
+        len: usize,
+    ) -> Result {
+        // At most LNET_MTU, checked by the decoder.
+        let rlength = len as u32;
+        let matched =
+            self.mds
+                .lock()
+                .match_incoming(Op::Put, portal, src, match_bits, offset, rlength);
+        let Some(m) = matched else {
+            self.drop_unmatched("PUT", src, portal, match_bits);
+            return conn.skip_payload(len);
+        };
+        m.md.recv(conn, m.offset, m.mlength)?;
+        conn.skip_payload(len - m.mlength)?;
+        // At most rlength.
+        let mlength = m.mlength as u32;
+        if ack_wmd != WireHandle::NONE && m.md.options & api::LNET_MD_ACK_DISABLE == 0 {
+            let ack = LnetMsg::Ack {
+                dst_wmd: ack_wmd,
+                match_bits,
+                mlength,
+            };
+            conn.send_lnet(&self.hdr_to(conn, ack, 0)?, &[])?;
+        }
+        m.md.event(
+            Event {
+                kind: api::LNET_EVENT_PUT,
+                initiator: src,
+                match_bits,
+                hdr_data,
+                rlength,
+                mlength,
+                // Within the MD, at most LNET_MTU.
+                offset: m.offset as u32,
+                ..Event::default()
+            },
+            m.last,
+        );
+        Ok(())
+    }
+
+    /// A GET from `src`: a REPLY with the data of the matching MD.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn recv_get(
+        &self,
+        conn: &Conn,
+        src: (u64, u32),
+        return_wmd: WireHandle,
+        match_bits: u64,
+        portal: u32,
+        src_offset: u32,
+        sink_length: u32,
+    ) -> Result {
+        let matched = self.mds.lock().match_incoming(
+            Op::Get,
+            portal,
+            src,
+            match_bits,
+            src_offset,
+            sink_length,
+        );
+        let Some(m) = matched else {
+            self.drop_unmatched("GET", src, portal, match_bits);
+            return Ok(());
+        };
+        let reply = LnetMsg::Reply {
+            dst_wmd: return_wmd,
+        };
+        m.md.send(
+            conn,
+            &self.hdr_to(conn, reply, m.mlength)?,
+            m.offset,
+            m.mlength,
+        )?;
+        m.md.event(
+            Event {
+                kind: api::LNET_EVENT_GET,
+                initiator: src,
+                match_bits,
+                rlength: sink_length,
+                // At most sink_length.
+                mlength: m.mlength as u32,
+                offset: m.offset as u32,
+                ..Event::default()
+            },
+            m.last,
+        );
+        Ok(())
+    }
+
+    /// The REPLY to one of our GETs: its data into the MD that asked.
+    pub(crate) fn recv_reply(
+        &self,
+        conn: &Conn,
+        src: (u64, u32),
+        dst_wmd: WireHandle,
+        len: usize,
+    ) -> Result {
+        let used = (dst_wmd.interface_cookie == MD_COOKIE)
+            .then(|| self.mds.lock().consume(dst_wmd.object_cookie))
+            .flatten();
+        let Some((md, last)) = used else {
+            self.drop_unmatched("REPLY", src, 0, dst_wmd.object_cookie);
+            return conn.skip_payload(len);
+        };
+        let mlength = len.min(md.len());
+        let res = md
+            .recv(conn, 0, mlength)
+            .and_then(|()| conn.skip_payload(len - mlength));
+        md.event(
+            Event {
+                kind: api::LNET_EVENT_REPLY,
+                status: res.err().map_or(0, |e| e.to_errno()),
+                initiator: src,
+                // At most LNET_MTU.
+                rlength: len as u32,
+                mlength: mlength as u32,
+                ..Event::default()
+            },
+            last,
+        );
+        res
+    }
+
+    /// The ACK of one of our PUTs.
+    pub(crate) fn recv_ack(
+        &self,
+        src: (u64, u32),
+        dst_wmd: WireHandle,
+        match_bits: u64,
+        mlength: u32,
+    ) {
+        let used = (dst_wmd.interface_cookie == MD_COOKIE)
+            .then(|| self.mds.lock().consume(dst_wmd.object_cookie))
+            .flatten();
+        let Some((md, last)) = used else {
+            self.drop_unmatched("ACK", src, 0, match_bits);
+            return;
+        };
+        md.event(
+            Event {
+                kind: api::LNET_EVENT_ACK,
+                initiator: src,
+                match_bits,
+                rlength: mlength,
+                mlength,
+                ..Event::default()
+            },
+            last,
+        );
+    }
+
+    fn drop_unmatched(&self, what: &str, src: (u64, u32), portal: u32, bits: u64) {
+        warn_ratelimited(format_args!(
+            "{}-{}: dropping a {what} (portal {portal}, match bits {bits:#x}) that nothing takes",
+            src.1,
+            NidFmt(src.0)
+        ));
+    }
+}

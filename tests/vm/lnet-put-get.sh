@@ -1,0 +1,27 @@
+# lnet.ko's PUT/GET API, through test_lnet.ko against rustre-server's LNet
+# echo service over a veth pair: sizes from 0 bytes to 1 MiB, 4 MiB as four
+# 1 MiB transfers in flight, 1000 transfers in flight, every one compared by
+# checksum. Then the network goes down with the connections live.
+. /rustre/lib.sh
+
+command -v rustre-server >/dev/null || { echo "no rustre-server for this architecture"; exit 77; }
+
+must rustre-test-net up
+start_server
+
+must modprobe lnet 'networks=tcp(rt0)'
+dmesg_mark
+modprobe test_lnet peer=10.99.0.2@tcp || fail "test_lnet failed: $(dmesg | grep test_lnet)"
+dmesg_has 'test_lnet: all 1013 transfers passed' || fail "test_lnet did not report its transfers"
+must rmmod test_lnet
+
+# Without the parameter, or with a bad one, the test refuses to run.
+modprobe test_lnet 2>/dev/null && fail "test_lnet ran without a peer"
+modprobe test_lnet peer=10.99.0.2 2>/dev/null && fail "test_lnet ran with a bad peer"
+
+must lctl network down
+must rmmod lnet
+kill $server
+wait $server 2>/dev/null
+must rustre-test-net down
+exit 0
