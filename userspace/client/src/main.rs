@@ -3,7 +3,10 @@
 //!
 //! So far it pings: it connects to a Lustre node as a Lustre node does (the
 //! acceptor request and the socklnd V3 handshake on three typed
-//! connections, from a privileged port) and sends an LNet ping.
+//! connections, from a privileged port) and sends an LNet ping. And it can
+//! play a peer that breaks the protocol (`bad-peer`), for tests.
+
+mod bad_peer;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -12,6 +15,11 @@ use rustre_lnet::wire::nid::Nid;
 use rustre_lnet::{Config, Node, SourcePort};
 
 const USAGE: &str = "usage: rustre-client --nid NID [options] ping PEER_NID
+       rustre-client --nid NID [--port PORT] bad-peer PEER_NID
+
+  ping       ping PEER_NID and print its NIDs
+  bad-peer   open connections to PEER_NID that break the protocol, one
+             field at a time, and check that it closes each
 
   --nid NID                       this client's NID, for example 10.0.0.2@tcp
   --port PORT                     the peer's LNet port (default 988)
@@ -19,10 +27,17 @@ const USAGE: &str = "usage: rustre-client --nid NID [options] ping PEER_NID
                                   512, as Lustre), any, or N and up
   --timeout SECONDS               how long to wait for the answer (default 5)";
 
+/// What to do.
+enum Command {
+    Ping,
+    BadPeer,
+}
+
 struct Args {
     config: Config,
     timeout: Duration,
     peer: Nid,
+    command: Command,
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
@@ -43,10 +58,12 @@ fn parse(args: &[String]) -> Result<Args, String> {
             _ => command.push(arg.as_str()),
         }
     }
-    let peer = match command[..] {
-        ["ping", peer] => peer.parse().map_err(|e| format!("{peer}: {e}"))?,
-        _ => return Err("expected: ping PEER_NID".into()),
+    let (command, peer) = match command[..] {
+        ["ping", peer] => (Command::Ping, peer),
+        ["bad-peer", peer] => (Command::BadPeer, peer),
+        _ => return Err("expected: ping PEER_NID, or bad-peer PEER_NID".into()),
     };
+    let peer = peer.parse().map_err(|e| format!("{peer}: {e}"))?;
     let mut config = Config::new(nid.ok_or("--nid is required")?);
     config.listen = None;
     config.peer_port = port;
@@ -55,6 +72,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         config,
         timeout: Duration::from_secs(timeout),
         peer,
+        command,
     })
 }
 
@@ -71,6 +89,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Command::BadPeer = args.command {
+        return if bad_peer::run(args.config.nid, args.peer, args.config.peer_port) {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        };
+    }
     let result = Node::start(args.config).and_then(|node| {
         let r = node.ping(args.peer, args.timeout);
         node.shutdown();

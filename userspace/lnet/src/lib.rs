@@ -24,6 +24,6 @@ mod peer;
 mod portal;
 
 pub use error::Error;
-pub use node::{AcceptMode, Config, Node, PingReply, SourcePort};
+pub use node::{connect_from, AcceptMode, Config, Node, PingReply, SourcePort};
 pub use portal::{EchoPortal, Portal, ProcessId};
 pub use wire;

@@ -496,7 +496,7 @@ impl Inner {
 }
 
 /// Connects to `addr` from the local port that `source` asks for.
-fn connect_from(addr: SocketAddr, source: SourcePort) -> Result<TcpStream, Error> {
+pub fn connect_from(addr: SocketAddr, source: SourcePort) -> Result<TcpStream, Error> {
     let ports: Vec<u16> = match source {
         SourcePort::Reserved => (MIN_RESERVED_PORT..=MAX_RESERVED_PORT).rev().collect(),
         SourcePort::From(p) => (p..=u16::MAX).collect(),
