@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The configuration of `lnet.ko`, from its module parameters (declared in
-//! `params.c`): the networks, and the acceptor's mode and port. A bad value
+//! `params.c`): the networks, the acceptor's mode and port, and how long a
+//! silent peer is waited for. A bad value
 //! fails the load with a message that says what is wrong. The interfaces of
 //! the networks are looked up when the network comes up, as in Lustre,
 //! where loading `lnet.ko` does not start the network.
@@ -18,6 +19,12 @@ use crate::wire::nid::Nid;
 mod bindings {
     include!("../rust/generated/lnet_params.rs");
 }
+
+/// The shortest `sock_timeout`, in seconds: keepalive needs a few.
+const MIN_SOCK_TIMEOUT: u32 = 3;
+
+/// The longest `sock_timeout`, in seconds (an hour).
+const MAX_SOCK_TIMEOUT: u32 = 3600;
 
 /// Which incoming connections the acceptor takes (`accept`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,6 +46,8 @@ pub(crate) struct Config {
     pub accept: Accept,
     /// The port the acceptor listens on and peers are reached at.
     pub port: u16,
+    /// Seconds of silence after which a connection fails.
+    pub sock_timeout: u32,
 }
 
 /// Reads a string parameter.
@@ -61,11 +70,12 @@ impl Config {
     /// Reads and checks the module parameters.
     pub(crate) fn from_params() -> Result<Self> {
         // SAFETY: the accessors return the parameters' current values.
-        let (networks, accept, port) = unsafe {
+        let (networks, accept, port, sock_timeout) = unsafe {
             (
                 bindings::lnet_param_networks(),
                 bindings::lnet_param_accept(),
                 bindings::lnet_param_accept_port(),
+                bindings::lnet_param_sock_timeout(),
             )
         };
         let networks = param_str(networks, "networks")?;
@@ -85,6 +95,15 @@ impl Config {
                 pr_err!("accept_port={port}: expected 1 to 65535\n");
                 EINVAL
             })?;
+        let sock_timeout = u32::try_from(sock_timeout)
+            .ok()
+            .filter(|t| (MIN_SOCK_TIMEOUT..=MAX_SOCK_TIMEOUT).contains(t))
+            .ok_or_else(|| {
+                pr_err!(
+                    "sock_timeout={sock_timeout}: expected {MIN_SOCK_TIMEOUT} to {MAX_SOCK_TIMEOUT} seconds\n"
+                );
+                EINVAL
+            })?;
         if let Err(e) = Networks::parse(networks) {
             pr_err!("networks=\"{networks}\": {e}\n");
             return Err(EINVAL);
@@ -93,6 +112,7 @@ impl Config {
             networks,
             accept,
             port,
+            sock_timeout,
         })
     }
 
@@ -119,5 +139,20 @@ impl Config {
             *slot = Some(nid);
         }
         Ok(nids)
+    }
+}
+
+impl Config {
+    /// The keepalive of a connection, as socklnd's defaults scale with
+    /// `sock_timeout` (50 s: probes after 30 s of silence, every 5 s, 4 of
+    /// them): (idle, interval, count) in seconds, and the time sent data may
+    /// stay unacknowledged, in milliseconds.
+    pub(crate) fn keepalive(&self) -> (i32, i32, i32, u32) {
+        let t = self.sock_timeout;
+        let idle = t * 3 / 5;
+        let interval = (t / 10).max(1);
+        let count = ((t - idle) / interval).max(1);
+        // All at most MAX_SOCK_TIMEOUT.
+        (idle as i32, interval as i32, count as i32, t * 1000)
     }
 }

@@ -203,6 +203,8 @@ impl Lnet {
 
     /// Registers an established connection and starts its receiving thread.
     pub(crate) fn add_conn(self: &Arc<Self>, info: ConnInfo, sock: Socket) -> Result {
+        let (idle, interval, count, user_timeout) = self.config.keepalive();
+        sock.set_keepalive(idle, interval, count, user_timeout);
         let conn = Arc::pin_init(Conn::new(info, sock), GFP_KERNEL)?;
         let dead = {
             let mut table = self.table.lock();

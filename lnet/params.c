@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The module parameters of lnet.ko, as Lustre's:
- *   modprobe lnet networks="tcp0(eth0)" accept=all accept_port=988
+ *   modprobe lnet networks="tcp0(eth0)" accept=all accept_port=988 sock_timeout=50
  * They are read once, when the module loads.
  */
 #include <linux/moduleparam.h>
@@ -20,6 +20,10 @@ static int accept_port = 988;
 module_param(accept_port, int, 0444);
 MODULE_PARM_DESC(accept_port, "the TCP port to listen on");
 
+static int sock_timeout = 50;
+module_param(sock_timeout, int, 0444);
+MODULE_PARM_DESC(sock_timeout, "seconds of silence after which a connection to a peer fails");
+
 const char *lnet_param_networks(void)
 {
 	return networks;
@@ -33,4 +37,9 @@ const char *lnet_param_accept(void)
 int lnet_param_accept_port(void)
 {
 	return accept_port;
+}
+
+int lnet_param_sock_timeout(void)
+{
+	return sock_timeout;
 }

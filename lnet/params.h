@@ -22,4 +22,9 @@ const char *lnet_param_accept(void);
  */
 int lnet_param_accept_port(void);
 
+/**
+ * lnet_param_sock_timeout() - the sock_timeout parameter, in seconds
+ */
+int lnet_param_sock_timeout(void);
+
 #endif /* RUSTRE_LNET_PARAMS_H */

@@ -92,6 +92,8 @@ int rustre_sock_connect(struct socket **sockp, unsigned short local_port,
 int rustre_sock_send(struct socket *sock, const void *buf, unsigned long len);
 int rustre_sock_recv(struct socket *sock, void *buf, unsigned long len);
 void rustre_sock_set_rcvtimeo(struct socket *sock, unsigned int timeout_ms);
+void rustre_sock_set_keepalive(struct socket *sock, int idle_s, int interval_s,
+			       int count, unsigned int user_timeout_ms);
 void rustre_sock_peer(struct socket *sock, unsigned int *ip,
 		      unsigned short *port);
 void rustre_sock_shutdown(struct socket *sock);

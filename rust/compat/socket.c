@@ -10,6 +10,7 @@
 #include <net/inet_sock.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 
 #include "compat_internal.h"
 
@@ -126,6 +127,22 @@ void rustre_sock_set_rcvtimeo(struct socket *sock, unsigned int timeout_ms)
 	sock->sk->sk_rcvtimeo = timeout_ms ? msecs_to_jiffies(timeout_ms) :
 					     MAX_SCHEDULE_TIMEOUT;
 	release_sock(sock->sk);
+}
+
+/*
+ * TCP keepalive probes after @idle_s seconds of silence, every @interval_s,
+ * @count of them, and at most @user_timeout_ms for sent data to be
+ * acknowledged: a peer that went away without a word is noticed, and the
+ * connection fails with ETIMEDOUT.
+ */
+void rustre_sock_set_keepalive(struct socket *sock, int idle_s, int interval_s,
+			       int count, unsigned int user_timeout_ms)
+{
+	sock_set_keepalive(sock->sk);
+	tcp_sock_set_keepidle(sock->sk, idle_s);
+	tcp_sock_set_keepintvl(sock->sk, interval_s);
+	tcp_sock_set_keepcnt(sock->sk, count);
+	tcp_sock_set_user_timeout(sock->sk, user_timeout_ms);
 }
 
 void rustre_sock_peer(struct socket *sock, unsigned int *ip,

@@ -119,6 +119,23 @@ impl Socket {
         unsafe { c::rustre_sock_set_rcvtimeo(self.raw.as_ptr(), timeout_ms) };
     }
 
+    /// Makes the connection fail (`ETIMEDOUT`) when the peer is silent to
+    /// `count` keepalive probes, sent after `idle_s` seconds of silence and
+    /// then every `interval_s`, or leaves sent data unacknowledged for
+    /// `user_timeout_ms`.
+    pub fn set_keepalive(&self, idle_s: i32, interval_s: i32, count: i32, user_timeout_ms: u32) {
+        // SAFETY: `self.raw` is a live socket.
+        unsafe {
+            c::rustre_sock_set_keepalive(
+                self.raw.as_ptr(),
+                idle_s,
+                interval_s,
+                count,
+                user_timeout_ms,
+            )
+        };
+    }
+
     /// The peer's address and port (host order).
     pub fn peer(&self) -> (u32, u16) {
         let (mut ip, mut port) = (0, 0);

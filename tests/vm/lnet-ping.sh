@@ -18,6 +18,7 @@ check_bad_param 'networks=tcp(eth0' 'expected <net>'
 check_bad_param networks=o2ib 'only tcp networks'
 check_bad_param accept=maybe 'expected secure, all or none'
 check_bad_param accept_port=0 'expected 1 to 65535'
+check_bad_param sock_timeout=1 'expected 3 to 3600 seconds'
 
 must rustre-test-net up
 ip -n srv addr add 10.99.0.3/24 dev rt1
