@@ -15,6 +15,7 @@ use kernel::uaccess::{UserSlice, UserSliceReader, UserSliceWriter};
 use crate::config::Config;
 use crate::miscdev::IoctlHandler;
 use crate::ni::Lnet;
+use crate::stats::Stats;
 use crate::wire::lnet::ctl::{
     ListNids, PingRequest, LIST_NIDS_SIZE, LNET_IOC_LIST_NIDS, LNET_IOC_MAX_NIDS,
     LNET_IOC_NETWORK_DOWN, LNET_IOC_NETWORK_UP, LNET_IOC_PING, NETWORK_SIZE, PING_SIZE,
@@ -28,6 +29,8 @@ const PING_TIMEOUT_MAX_MS: u32 = 120_000;
 #[pin_data]
 pub(crate) struct LnetCtl {
     config: Config,
+    /// LNet's counters, kept across networks down and up.
+    pub(crate) stats: Arc<Stats>,
     /// LNet while the networks are up.
     #[pin]
     lnet: Mutex<Option<Arc<Lnet>>>,
@@ -47,9 +50,10 @@ impl IoctlHandler for LnetCtl {
 
 impl LnetCtl {
     /// The state of a module loaded with `config`, networks down.
-    pub(crate) fn new(config: Config) -> impl PinInit<Self> {
+    pub(crate) fn new(config: Config, stats: Arc<Stats>) -> impl PinInit<Self> {
         pin_init!(LnetCtl {
             config,
+            stats,
             lnet <- kernel::new_mutex!(None),
         })
     }
@@ -60,7 +64,7 @@ impl LnetCtl {
         if let Some(l) = &*lnet {
             return Ok(l.clone());
         }
-        let l = Lnet::start(self.config)?;
+        let l = Lnet::start(self.config, self.stats.clone())?;
         *lnet = Some(l.clone());
         Ok(l)
     }

@@ -147,7 +147,7 @@ impl Lnet {
                 .lock()
                 .match_incoming(Op::Put, portal, src, match_bits, offset, rlength);
         let Some(m) = matched else {
-            self.drop_unmatched("PUT", src, portal, match_bits);
+            self.drop_unmatched("PUT", src, portal, match_bits, len);
             return conn.skip_payload(len);
         };
         m.md.recv(conn, m.offset, m.mlength)?;
@@ -200,7 +200,7 @@ impl Lnet {
             sink_length,
         );
         let Some(m) = matched else {
-            self.drop_unmatched("GET", src, portal, match_bits);
+            self.drop_unmatched("GET", src, portal, match_bits, 0);
             return Ok(());
         };
         let reply = LnetMsg::Reply {
@@ -240,7 +240,7 @@ impl Lnet {
             .then(|| self.mds.lock().consume(dst_wmd.object_cookie))
             .flatten();
         let Some((md, last)) = used else {
-            self.drop_unmatched("REPLY", src, 0, dst_wmd.object_cookie);
+            self.drop_unmatched("REPLY", src, 0, dst_wmd.object_cookie, len);
             return conn.skip_payload(len);
         };
         let mlength = len.min(md.len());
@@ -274,7 +274,7 @@ impl Lnet {
             .then(|| self.mds.lock().consume(dst_wmd.object_cookie))
             .flatten();
         let Some((md, last)) = used else {
-            self.drop_unmatched("ACK", src, 0, match_bits);
+            self.drop_unmatched("ACK", src, 0, match_bits, 0);
             return;
         };
         md.event(
@@ -290,7 +290,10 @@ impl Lnet {
         );
     }
 
-    fn drop_unmatched(&self, what: &str, src: (u64, u32), portal: u32, bits: u64) {
+    /// Counts and logs a message that nothing takes, with `len` bytes of
+    /// payload.
+    fn drop_unmatched(&self, what: &str, src: (u64, u32), portal: u32, bits: u64, len: usize) {
+        self.stats().dropped(len);
         warn_ratelimited(format_args!(
             "{}-{}: dropping a {what} (portal {portal}, match bits {bits:#x}) that nothing takes",
             src.1,

@@ -34,9 +34,14 @@ mod md;
 mod ni;
 mod peer;
 mod socklnd;
+mod stats;
 
 #[path = "../rust/compat/mod.rs"]
 mod compat;
+
+/// debugfs files.
+#[path = "../rust/debugfs.rs"]
+pub mod debugfs;
 
 /// Error codes the kernel crate does not name.
 #[path = "../rust/errno.rs"]
@@ -74,12 +79,16 @@ module! {
 struct LnetModule {
     state: Arc<ctl::LnetCtl>,
     dev: Option<miscdev::MiscDevice<ctl::LnetCtl>>,
+    _stats_file: debugfs::DebugfsFile<stats::Stats>,
 }
 
 impl kernel::Module for LnetModule {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let config = config::Config::from_params()?;
-        let state = Arc::pin_init(ctl::LnetCtl::new(config), GFP_KERNEL)?;
+        let stats = Arc::new(stats::Stats::default(), GFP_KERNEL)?;
+        let stats_file =
+            debugfs::DebugfsFile::create(c_str!("lnet"), c_str!("stats"), stats.clone())?;
+        let state = Arc::pin_init(ctl::LnetCtl::new(config, stats), GFP_KERNEL)?;
         let dev = miscdev::MiscDevice::register(
             c_str!("lnet"),
             wire::lnet::ctl::LNET_IOC_TYPE,
@@ -96,6 +105,7 @@ impl kernel::Module for LnetModule {
         Ok(LnetModule {
             state,
             dev: Some(dev),
+            _stats_file: stats_file,
         })
     }
 }

@@ -37,6 +37,7 @@ use crate::net::Socket;
 use crate::peer::{ConnEntry, ConnTable};
 use crate::socklnd;
 use crate::socklnd::conn::{Conn, ConnInfo, Frame};
+use crate::stats::Stats;
 use crate::wire::lnet::ctl::{PingResult, LNET_IOC_MAX_NIDS};
 use crate::wire::lnet::hdr::{LnetHdr, LnetMsg, WireHandle, LNET_HDR_SIZE};
 use crate::wire::lnet::networks::MAX_NETWORKS;
@@ -82,6 +83,7 @@ struct Gets {
 #[pin_data]
 pub(crate) struct Lnet {
     config: Config,
+    stats: Arc<Stats>,
     nids: [Option<Nid>; MAX_NETWORKS],
     /// Who we are on each network: NID, PID and incarnation.
     locals: KVec<Local>,
@@ -104,7 +106,7 @@ pub(crate) struct Lnet {
 
 impl Lnet {
     /// Brings the networks of `config` up and starts the acceptor.
-    pub(crate) fn start(config: Config) -> Result<Arc<Lnet>> {
+    pub(crate) fn start(config: Config, stats: Arc<Stats>) -> Result<Arc<Lnet>> {
         let nids = config.nids()?;
         // Wall-clock nanoseconds, as Linux: a restart gives a new one.
         let incarnation = real_time_ns();
@@ -130,6 +132,7 @@ impl Lnet {
         let lnet = Arc::pin_init(
             pin_init!(Lnet {
                 config,
+                stats,
                 nids,
                 locals,
                 listener,
@@ -160,6 +163,11 @@ impl Lnet {
     /// Who we are on each network.
     pub(crate) fn locals(&self) -> &[Local] {
         &self.locals
+    }
+
+    /// The counters.
+    pub(crate) fn stats(&self) -> &Stats {
+        &self.stats
     }
 
     /// Whether incoming connections must come from privileged ports.
@@ -205,7 +213,7 @@ impl Lnet {
     pub(crate) fn add_conn(self: &Arc<Self>, info: ConnInfo, sock: Socket) -> Result {
         let (idle, interval, count, user_timeout) = self.config.keepalive();
         sock.set_keepalive(idle, interval, count, user_timeout);
-        let conn = Arc::pin_init(Conn::new(info, sock), GFP_KERNEL)?;
+        let conn = Arc::pin_init(Conn::new(info, sock, self.stats.clone()), GFP_KERNEL)?;
         let dead = {
             let mut table = self.table.lock();
             if self.is_stopping() {
@@ -287,6 +295,7 @@ impl Lnet {
             )));
         }
         let len = hdr.payload_length as usize;
+        self.stats.received(len);
         let src = (hdr.src_nid, hdr.src_pid);
         match hdr.msg {
             LnetMsg::Get {

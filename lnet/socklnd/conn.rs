@@ -9,10 +9,11 @@
 //! interleaved; one receiving thread per connection reads.
 
 use kernel::prelude::*;
-use kernel::sync::Mutex;
+use kernel::sync::{Arc, Mutex};
 
 use crate::errno;
 use crate::net::Socket;
+use crate::stats::Stats;
 use crate::wire::codec::ByteOrder;
 use crate::wire::lnet::hdr::{LnetHdr, LNET_HDR_SIZE};
 use crate::wire::socklnd::hello::ConnType;
@@ -44,6 +45,7 @@ pub(crate) struct Conn {
     pub info: ConnInfo,
     /// The socket.
     pub sock: Socket,
+    stats: Arc<Stats>,
     /// Held while a message is written.
     #[pin]
     tx_lock: Mutex<()>,
@@ -60,10 +62,11 @@ pub(crate) enum Frame {
 
 impl Conn {
     /// A new connection over `sock`.
-    pub(crate) fn new(info: ConnInfo, sock: Socket) -> impl PinInit<Self> {
+    pub(crate) fn new(info: ConnInfo, sock: Socket, stats: Arc<Stats>) -> impl PinInit<Self> {
         pin_init!(Conn {
             info,
             sock,
+            stats,
             tx_lock <- kernel::new_mutex!(()),
         })
     }
@@ -85,8 +88,7 @@ impl Conn {
 
     /// Sends an LNet message and its payload.
     pub(crate) fn send_lnet(&self, hdr: &LnetHdr, payload: &[u8]) -> Result {
-        let head = Self::lnet_head(hdr)?;
-        self.send_with(&head, |sock| sock.send_all(payload))
+        self.send_lnet_with(hdr, |sock| sock.send_all(payload))
     }
 
     /// Sends an LNet message whose payload `send_payload` writes.
@@ -96,7 +98,9 @@ impl Conn {
         send_payload: impl FnOnce(&Socket) -> Result,
     ) -> Result {
         let head = Self::lnet_head(hdr)?;
-        self.send_with(&head, send_payload)
+        self.send_with(&head, send_payload)?;
+        self.stats.sent(hdr.payload_length as usize);
+        Ok(())
     }
 
     /// Sends `head`, then what `rest` sends, as one message: no other
@@ -160,6 +164,7 @@ impl Conn {
 
     /// Logs a malformed message from the peer and returns `EPROTO`.
     pub(crate) fn malformed(&self, e: impl core::fmt::Display) -> Error {
+        self.stats.error();
         crate::klog::warn_ratelimited(format_args!(
             "{}: malformed message: {e}",
             crate::ni::NidFmt(self.info.peer_nid)

@@ -23,6 +23,7 @@ struct fs_context;
 struct iattr;
 struct inode;
 struct kstat;
+struct rustre_debugfs;
 struct rustre_kthread;
 struct socket;
 
@@ -129,6 +130,17 @@ int rustre_misc_register(const char *name, unsigned char ioc_type,
 				       unsigned int size, unsigned long arg),
 			 void *ctx);
 void rustre_misc_deregister(void);
+
+/*
+ * debugfs.c: a read-only file /sys/kernel/debug/@dir/@name whose contents
+ * @show(@ctx, buf, size) writes (returning the length, at most size).
+ * rustre_debugfs_remove() returns once no read is in progress.
+ */
+struct rustre_debugfs *rustre_debugfs_create(const char *dir, const char *name,
+					     unsigned long (*show)(void *ctx, char *buf,
+								   unsigned long size),
+					     void *ctx);
+void rustre_debugfs_remove(struct rustre_debugfs *file);
 
 /* misc.c: wall-clock time, and a rate-limited kernel log line. */
 unsigned long long rustre_time_real_ns(void);
