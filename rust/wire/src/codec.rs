@@ -64,6 +64,21 @@ impl<'a> Fields<'a> {
         self.order
     }
 
+    /// The structure `what` of `size` bytes at `off` within this one, in the
+    /// same byte order.
+    ///
+    /// # Errors
+    /// [`WireError::Short`] when it is not all within this structure.
+    pub fn sub(
+        &self,
+        what: &'static str,
+        off: usize,
+        size: usize,
+    ) -> Result<Fields<'a>, WireError> {
+        let rest = self.buf.get(off..).unwrap_or(&[]);
+        Fields::new(what, rest, size, self.order)
+    }
+
     /// The `N` bytes at `off`.
     ///
     /// # Errors
@@ -154,6 +169,28 @@ impl<'a> FieldsMut<'a> {
                 need: off.saturating_add(bytes.len()),
                 have,
             })
+    }
+
+    /// The structure `what` of `size` bytes at `off` within this one.
+    ///
+    /// # Errors
+    /// [`WireError::Short`] when it is not all within this structure.
+    pub fn sub_mut(
+        &mut self,
+        what: &'static str,
+        off: usize,
+        size: usize,
+    ) -> Result<FieldsMut<'_>, WireError> {
+        let have = self.buf.len().saturating_sub(off);
+        let buf = off
+            .checked_add(size)
+            .and_then(|end| self.buf.get_mut(off..end))
+            .ok_or(WireError::Short {
+                what,
+                need: size,
+                have,
+            })?;
+        Ok(FieldsMut { what, buf })
     }
 
     /// Writes the `u16` `v` at `off`.

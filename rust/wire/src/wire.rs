@@ -8,6 +8,9 @@ pub mod error;
 /// Checked field access in byte buffers of either byte order.
 pub mod codec;
 
+/// Fixed-layout structures declared once, with asserted offsets.
+pub mod layout;
+
 /// LNet network identifiers (`192.168.1.10@tcp`) and their 64-bit encoding.
 pub mod nid;
 

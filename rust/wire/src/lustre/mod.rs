@@ -2,3 +2,26 @@
 
 /// File identifiers (`struct lu_fid`).
 pub mod fid;
+
+/// The connection and file system structures (`obd_connect_data`,
+/// `obd_statfs`).
+pub mod obd;
+
+/// The connect flags of `obd_connect_data`.
+pub mod connect_flags;
+
+/// The metadata body (`mdt_body`).
+pub mod mdt;
+
+/// The object structures of OST RPCs (`obdo`, `obd_ioobj`,
+/// `niobuf_remote`, `ost_lvb`).
+pub mod ost;
+
+/// The lock manager's structures (LDLM).
+pub mod ldlm;
+
+/// File layouts (`lov_mds_md_v1/v3`, `lov_ost_data_v1`).
+pub mod lov;
+
+/// Readdir pages (`lu_dirpage`, `lu_dirent`).
+pub mod dir;
