@@ -42,7 +42,9 @@ use crate::wire::lnet::ctl::{PingResult, LNET_IOC_MAX_NIDS};
 use crate::wire::lnet::hdr::{LnetHdr, LnetMsg, WireHandle, LNET_HDR_SIZE};
 use crate::wire::lnet::networks::MAX_NETWORKS;
 use crate::wire::lnet::ping::{encode_ping_info, ping_info_size, PingInfo};
-use crate::wire::lnet::{LNET_PID_LUSTRE, LNET_PROTO_PING_MATCHBITS, LNET_RESERVED_PORTAL};
+use crate::wire::lnet::{
+    get_slice, LNET_PID_LUSTRE, LNET_PROTO_PING_MATCHBITS, LNET_RESERVED_PORTAL,
+};
 use crate::wire::nid::Nid;
 use crate::wire::socklnd::handshake::Local;
 use crate::wire::socklnd::hello::ConnType;
@@ -363,9 +365,7 @@ impl Lnet {
         }
         let mut info = [0u8; PING_REPLY_MAX];
         let size = encode_ping_info(LNET_PID_LUSTRE, &nids[..n], &mut info).map_err(|_| EINVAL)?;
-        let start = (src_offset as usize).min(size);
-        let end = start.saturating_add(sink_length as usize).min(size);
-        let data = &info[start..end];
+        let data = get_slice(&info[..size], src_offset, sink_length);
         let hdr = self.hdr_to(
             conn,
             LnetMsg::Reply {

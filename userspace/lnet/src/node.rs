@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use socket2::{Domain, Protocol, Socket, Type};
 use wire::lnet::hdr::{LnetHdr, LnetMsg, WireHandle};
 use wire::lnet::ping::{encode_ping_info, ping_info_size, PingInfo};
-use wire::lnet::{LNET_PID_LUSTRE, LNET_PROTO_PING_MATCHBITS, LNET_RESERVED_PORTAL};
+use wire::lnet::{get_slice, LNET_PID_LUSTRE, LNET_PROTO_PING_MATCHBITS, LNET_RESERVED_PORTAL};
 use wire::nid::Nid;
 use wire::socklnd::handshake::Local;
 use wire::socklnd::hello::ConnType;
@@ -431,9 +431,7 @@ impl Inner {
     ) -> Result<(), Error> {
         let mut info = [0u8; 64];
         let n = encode_ping_info(LNET_PID_LUSTRE, &[self.config.nid], &mut info)?;
-        let start = (src_offset as usize).min(n);
-        let end = start.saturating_add(sink_length as usize).min(n);
-        let data = &info[start..end];
+        let data = get_slice(&info[..n], src_offset, sink_length);
         let hdr = self.hdr_to(
             c,
             LnetMsg::Reply {

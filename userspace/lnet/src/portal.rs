@@ -70,9 +70,7 @@ impl Portal for EchoPortal {
         let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
         let data = kept.data.remove(&(src.nid, match_bits))?;
         kept.bytes -= data.len();
-        let start = (offset as usize).min(data.len());
-        let end = start.saturating_add(length as usize).min(data.len());
-        Some(data[start..end].to_vec())
+        Some(wire::lnet::get_slice(&data, offset, length).to_vec())
     }
 }
 

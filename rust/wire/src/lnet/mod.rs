@@ -14,6 +14,14 @@ pub mod networks;
 /// The LNet ping reply, `lnet_ping_info`.
 pub mod ping;
 
+/// What a GET of `data` returns: `sink_length` bytes from `src_offset`, cut
+/// to what there is.
+pub fn get_slice(data: &[u8], src_offset: u32, sink_length: u32) -> &[u8] {
+    let start = (src_offset as usize).min(data.len());
+    let end = start.saturating_add(sink_length as usize).min(data.len());
+    data.get(start..end).unwrap_or(&[])
+}
+
 /// The PID of every kernel Lustre process (`LNET_PID_LUSTRE`).
 pub const LNET_PID_LUSTRE: u32 = 12345;
 
