@@ -19,6 +19,7 @@ use wire::lustre::ost::{NiobufRemote, Obdo};
 use wire::mount_source::MountSource;
 use wire::nid::Nid;
 use wire::ptlrpc::body::PtlrpcBody;
+use wire::ptlrpc::format;
 use wire::ptlrpc::msg::LustreMsg;
 use wire::socklnd::hello::Hello;
 use wire::socklnd::msg::KsockMsgHdr;
@@ -73,6 +74,10 @@ fn decode_all(buf: &[u8]) {
     if let Ok(msg) = LustreMsg::decode(buf) {
         for i in 0..msg.bufcount() + 2 {
             let _ = msg.buffer(i);
+        }
+        for f in format::ALL {
+            let _ = f.request.check(&msg);
+            let _ = f.reply.check(&msg);
         }
     }
     if let Ok(layout) = Layout::decode(buf) {

@@ -139,7 +139,7 @@ impl<'a> DirEntries<'a> {
         // The record: up to the next entry, or for the last one what is
         // left of the page.
         let len = if reclen == 0 { rest.len() } else { reclen };
-        if len < need || len > rest.len() || (reclen != 0 && reclen % 8 != 0) {
+        if len < need || len > rest.len() || (reclen & 7 != 0) {
             return Err(bad("lu_dirent.lde_reclen", reclen));
         }
         let name = rest

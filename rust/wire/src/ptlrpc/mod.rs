@@ -4,6 +4,8 @@
 
 /// The `ptlrpc_body` (buffer 0 of every message).
 pub mod body;
+/// The buffer lists of the RPCs.
+pub mod format;
 /// The `lustre_msg_v2` container.
 pub mod msg;
 /// RPC opcodes.
