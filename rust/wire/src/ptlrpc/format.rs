@@ -154,6 +154,8 @@ const DEFAULT_MDT_MD: Buf = Buf::Var("default_mdt_md");
 const LLOGD_BODY: Buf = Buf::Struct("llogd_body", 48);
 const NO_BUFS: Side = Side(&[]);
 const GETATTR_REPLY: Side = Side(&[MDT_BODY, MDT_MD, ACL, Buf::Capa, Buf::Capa, ENCCTX]);
+/// The reply of unlink, rename and close.
+const UNLINK_REPLY: Side = Side(&[MDT_BODY, MDT_MD, LOGCOOKIES, Buf::Capa, Buf::Capa]);
 
 /// MGS_CONNECT, MDS_CONNECT, OST_CONNECT: the target and client UUIDs, the
 /// connect handle, the connect data.
@@ -319,7 +321,7 @@ pub const MDS_REINT_CREATE: RqFormat = RqFormat {
 pub const MDS_REINT_UNLINK: RqFormat = RqFormat {
     name: "MDS_REINT_UNLINK",
     request: Side(&[REC_REINT, Buf::Capa, NAME, CANCELS, SELINUX_POL]),
-    reply: Side(&[MDT_BODY, MDT_MD, LOGCOOKIES, Buf::Capa, Buf::Capa]),
+    reply: UNLINK_REPLY,
 };
 
 /// MDS_REINT of REINT_SETATTR.
@@ -348,7 +350,7 @@ pub const MDS_REINT_RENAME: RqFormat = RqFormat {
         CANCELS,
         SELINUX_POL,
     ]),
-    reply: Side(&[MDT_BODY, MDT_MD, LOGCOOKIES, Buf::Capa, Buf::Capa]),
+    reply: UNLINK_REPLY,
 };
 
 /// MDS_REINT of REINT_LINK.
@@ -362,7 +364,7 @@ pub const MDS_REINT_LINK: RqFormat = RqFormat {
 pub const MDS_CLOSE: RqFormat = RqFormat {
     name: "MDS_CLOSE",
     request: Side(&[Buf::Struct("mdt_ioepoch", 24), REC_REINT, Buf::Capa]),
-    reply: Side(&[MDT_BODY, MDT_MD, LOGCOOKIES, Buf::Capa, Buf::Capa]),
+    reply: UNLINK_REPLY,
 };
 
 /// MDS_READPAGE: the pages come in a bulk PUT.
