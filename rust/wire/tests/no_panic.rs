@@ -14,8 +14,10 @@ use wire::lustre::fid::LuFid;
 use wire::lustre::ldlm::{LdlmReply, LdlmRequest};
 use wire::lustre::lov::Layout;
 use wire::lustre::mdt::MdtBody;
+use wire::lustre::mgs::{LlogdBody, MgsConfigBody, MgsConfigRes};
 use wire::lustre::obd::{ObdConnectData, ObdStatfs};
 use wire::lustre::ost::{NiobufRemote, Obdo};
+use wire::lustre::reint::{MdtRecCreate, MdtRecReint, MdtRecSetattr};
 use wire::mount_source::MountSource;
 use wire::nid::Nid;
 use wire::ptlrpc::body::PtlrpcBody;
@@ -59,6 +61,12 @@ fn decode_all(buf: &[u8]) {
         let _ = NiobufRemote::decode(buf, order);
         let _ = LdlmRequest::decode(buf, order);
         let _ = LdlmReply::decode(buf, order);
+        let _ = MdtRecCreate::decode(buf, order);
+        let _ = MdtRecSetattr::decode(buf, order);
+        let _ = MdtRecReint::decode(buf, order);
+        let _ = MgsConfigBody::decode(buf, order);
+        let _ = MgsConfigRes::decode(buf, order);
+        let _ = LlogdBody::decode(buf, order);
     }
     let _ = ConnReq::decode(buf);
     let _ = Hello::decode(buf);

@@ -25,3 +25,11 @@ pub mod lov;
 
 /// Readdir pages (`lu_dirpage`, `lu_dirent`).
 pub mod dir;
+
+/// The records of MDS_REINT (`mdt_rec_create`, `mdt_rec_setattr`,
+/// `mdt_rec_reint`).
+pub mod reint;
+
+/// The MGS and log-reading structures (`mgs_config_body`,
+/// `mgs_config_res`, `llogd_body`).
+pub mod mgs;

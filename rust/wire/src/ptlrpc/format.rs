@@ -10,8 +10,10 @@
 use crate::wire::error::WireError;
 use crate::wire::lustre::ldlm::{LDLM_REPLY_SIZE, LDLM_REQUEST_SIZE};
 use crate::wire::lustre::mdt::MDT_BODY_SIZE;
+use crate::wire::lustre::mgs::{LLOGD_BODY_SIZE, MGS_CONFIG_BODY_SIZE, MGS_CONFIG_RES_SIZE};
 use crate::wire::lustre::obd::{OBD_CONNECT_DATA_SIZE, OBD_STATFS_SIZE};
 use crate::wire::lustre::ost::{NIOBUF_REMOTE_SIZE, OBDO_SIZE, OBD_IOOBJ_SIZE, OST_LVB_SIZE};
+use crate::wire::lustre::reint::MDT_REC_SIZE;
 use crate::wire::ptlrpc::body::PTLRPC_BODY_SIZE;
 use crate::wire::ptlrpc::msg::LustreMsg;
 
@@ -137,7 +139,7 @@ const OBD_STATFS: Buf = Buf::Struct("obd_statfs", OBD_STATFS_SIZE as u32);
 const DLM_REQ: Buf = Buf::Struct("dlm_req", LDLM_REQUEST_SIZE as u32);
 const DLM_REP: Buf = Buf::Struct("dlm_rep", LDLM_REPLY_SIZE as u32);
 const DLM_INTENT: Buf = Buf::Struct("ldlm_intent", 8);
-const REC_REINT: Buf = Buf::Struct("rec_reint", 136);
+const REC_REINT: Buf = Buf::Struct("rec_reint", MDT_REC_SIZE as u32);
 const MDT_MD: Buf = Buf::Var("mdt_md");
 const ACL: Buf = Buf::Var("acl");
 const NAME: Buf = Buf::Str("name");
@@ -151,7 +153,7 @@ const SECCTX_NAME: Buf = Buf::Var("file_secctx_name");
 const SECCTX: Buf = Buf::Var("file_secctx");
 const ENCCTX: Buf = Buf::Var("file_encctx");
 const DEFAULT_MDT_MD: Buf = Buf::Var("default_mdt_md");
-const LLOGD_BODY: Buf = Buf::Struct("llogd_body", 48);
+const LLOGD_BODY: Buf = Buf::Struct("llogd_body", LLOGD_BODY_SIZE as u32);
 const NO_BUFS: Side = Side(&[]);
 const GETATTR_REPLY: Side = Side(&[MDT_BODY, MDT_MD, ACL, Buf::Capa, Buf::Capa, ENCCTX]);
 /// The reply of unlink, rename and close.
@@ -412,8 +414,8 @@ pub const OST_BRW_WRITE: RqFormat = RqFormat {
 /// MGS_CONFIG_READ: the log comes in bulk PUTs.
 pub const MGS_CONFIG_READ: RqFormat = RqFormat {
     name: "MGS_CONFIG_READ",
-    request: Side(&[Buf::Struct("mgs_config_body", 80)]),
-    reply: Side(&[Buf::Struct("mgs_config_res", 16)]),
+    request: Side(&[Buf::Struct("mgs_config_body", MGS_CONFIG_BODY_SIZE as u32)]),
+    reply: Side(&[Buf::Struct("mgs_config_res", MGS_CONFIG_RES_SIZE as u32)]),
 };
 
 /// LLOG_ORIGIN_HANDLE_CREATE: open a log by name.
