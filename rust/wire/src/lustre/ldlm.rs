@@ -182,6 +182,29 @@ wire_struct! {
     }
 }
 
+wire_struct! {
+    /// `struct ldlm_intent`: what an intent enqueue asks the server to do.
+    pub struct LdlmIntent("ldlm_intent", RawLdlmIntent, LDLM_INTENT_SIZE = 8) {
+        /// `IT_*` bits.
+        opc @ 0: u64 = u64,
+    }
+}
+
+wire_struct! {
+    /// `struct layout_intent`: the part of a file's layout an IT_LAYOUT
+    /// enqueue is about.
+    pub struct LayoutIntent("layout_intent", RawLayoutIntent, LAYOUT_INTENT_SIZE = 24) {
+        /// `LAYOUT_INTENT_*` operation.
+        lai_opc @ 0: u32 = u32,
+        /// Flags.
+        lai_flags @ 4: u32 = u32,
+        /// The start of the byte range.
+        lai_extent_start @ 8: u64 = u64,
+        /// The end of the byte range.
+        lai_extent_end @ 16: u64 = u64,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +232,27 @@ mod tests {
             ver: 1,
         };
         assert_eq!(res_id_of_fid(&fid), [0x2_0000_0401, 0x1_0000_0005, 0, 0]);
+    }
+
+    #[test]
+    fn intents_round_trip() {
+        let it = LdlmIntent {
+            opc: IT_OPEN | IT_CREAT,
+        };
+        let mut buf = [0u8; LDLM_INTENT_SIZE];
+        it.encode(&mut buf).unwrap();
+        assert_eq!(buf, [3, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(LdlmIntent::decode(&buf, ByteOrder::Little), Ok(it));
+        let li = LayoutIntent {
+            lai_opc: 2,
+            lai_flags: 0,
+            lai_extent_start: 0,
+            lai_extent_end: u64::MAX,
+        };
+        let mut buf = [0u8; LAYOUT_INTENT_SIZE];
+        li.encode(&mut buf).unwrap();
+        assert_eq!(&buf[16..24], &[0xff; 8]);
+        assert_eq!(LayoutIntent::decode(&buf, ByteOrder::Little), Ok(li));
     }
 
     #[test]

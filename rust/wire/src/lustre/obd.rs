@@ -1,6 +1,7 @@
 //! The connection and file system structures of the OBD layer:
 //! `obd_connect_data` (what a client asks for and a server grants at
-//! connect) and `obd_statfs` (a target's space and inodes).
+//! connect), `obd_statfs` (a target's space and inodes) and `lu_seq_range`
+//! (FID sequences).
 
 use crate::wire::layout::{wire_struct, Bytes};
 
@@ -92,6 +93,21 @@ wire_struct! {
     }
 }
 
+wire_struct! {
+    /// `struct lu_seq_range`: a range of FID sequences, given to a client by
+    /// SEQ_QUERY for the FIDs of the files it creates.
+    pub struct LuSeqRange("lu_seq_range", RawLuSeqRange, LU_SEQ_RANGE_SIZE = 24) {
+        /// The first sequence.
+        lsr_start @ 0: u64 = u64,
+        /// The sequence after the last.
+        lsr_end @ 8: u64 = u64,
+        /// The index of the target that serves it.
+        lsr_index @ 16: u32 = u32,
+        /// `LU_SEQ_RANGE_MDT` (0) or `LU_SEQ_RANGE_OST` (1).
+        lsr_flags @ 20: u32 = u32,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +133,20 @@ mod tests {
         assert_eq!(&buf[80..88], &0x10_0000u64.to_le_bytes());
         assert_eq!(ObdConnectData::decode(&buf, ByteOrder::Little), Ok(ocd));
         assert!(ObdConnectData::decode(&buf[..191], ByteOrder::Little).is_err());
+    }
+
+    #[test]
+    fn seq_range_round_trips() {
+        let r = LuSeqRange {
+            lsr_start: 0x2_0000_0400,
+            lsr_end: 0x2_0000_0800,
+            lsr_index: 0,
+            lsr_flags: 0,
+        };
+        let mut buf = [0u8; LU_SEQ_RANGE_SIZE];
+        r.encode(&mut buf).unwrap();
+        assert_eq!(&buf[8..16], &0x2_0000_0800u64.to_le_bytes());
+        assert_eq!(LuSeqRange::decode(&buf, ByteOrder::Little), Ok(r));
     }
 
     #[test]

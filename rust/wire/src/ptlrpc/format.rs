@@ -8,10 +8,12 @@
 //! [`RqFormat::buflens`] gives the buffer lengths to build a message with.
 
 use crate::wire::error::WireError;
-use crate::wire::lustre::ldlm::{LDLM_REPLY_SIZE, LDLM_REQUEST_SIZE};
+use crate::wire::lustre::ldlm::{
+    LAYOUT_INTENT_SIZE, LDLM_INTENT_SIZE, LDLM_REPLY_SIZE, LDLM_REQUEST_SIZE,
+};
 use crate::wire::lustre::mdt::MDT_BODY_SIZE;
 use crate::wire::lustre::mgs::{LLOGD_BODY_SIZE, MGS_CONFIG_BODY_SIZE, MGS_CONFIG_RES_SIZE};
-use crate::wire::lustre::obd::{OBD_CONNECT_DATA_SIZE, OBD_STATFS_SIZE};
+use crate::wire::lustre::obd::{LU_SEQ_RANGE_SIZE, OBD_CONNECT_DATA_SIZE, OBD_STATFS_SIZE};
 use crate::wire::lustre::ost::{NIOBUF_REMOTE_SIZE, OBDO_SIZE, OBD_IOOBJ_SIZE, OST_LVB_SIZE};
 use crate::wire::lustre::reint::MDT_REC_SIZE;
 use crate::wire::ptlrpc::body::PTLRPC_BODY_SIZE;
@@ -138,7 +140,7 @@ const OST_BODY: Buf = Buf::Struct("ost_body", OBDO_SIZE as u32);
 const OBD_STATFS: Buf = Buf::Struct("obd_statfs", OBD_STATFS_SIZE as u32);
 const DLM_REQ: Buf = Buf::Struct("dlm_req", LDLM_REQUEST_SIZE as u32);
 const DLM_REP: Buf = Buf::Struct("dlm_rep", LDLM_REPLY_SIZE as u32);
-const DLM_INTENT: Buf = Buf::Struct("ldlm_intent", 8);
+const DLM_INTENT: Buf = Buf::Struct("ldlm_intent", LDLM_INTENT_SIZE as u32);
 const REC_REINT: Buf = Buf::Struct("rec_reint", MDT_REC_SIZE as u32);
 const MDT_MD: Buf = Buf::Var("mdt_md");
 const ACL: Buf = Buf::Var("acl");
@@ -154,6 +156,7 @@ const SECCTX: Buf = Buf::Var("file_secctx");
 const ENCCTX: Buf = Buf::Var("file_encctx");
 const DEFAULT_MDT_MD: Buf = Buf::Var("default_mdt_md");
 const LLOGD_BODY: Buf = Buf::Struct("llogd_body", LLOGD_BODY_SIZE as u32);
+const SEQ_RANGE: Buf = Buf::Struct("seq_range", LU_SEQ_RANGE_SIZE as u32);
 const NO_BUFS: Side = Side(&[]);
 const GETATTR_REPLY: Side = Side(&[MDT_BODY, MDT_MD, ACL, Buf::Capa, Buf::Capa, ENCCTX]);
 /// The reply of unlink, rename and close.
@@ -275,7 +278,7 @@ pub const LDLM_INTENT_LAYOUT: RqFormat = RqFormat {
     request: Side(&[
         DLM_REQ,
         DLM_INTENT,
-        Buf::Struct("layout_intent", 24),
+        Buf::Struct("layout_intent", LAYOUT_INTENT_SIZE as u32),
         EADATA,
     ]),
     reply: Side(&[DLM_REP, LVB]),
@@ -379,8 +382,8 @@ pub const MDS_READPAGE: RqFormat = RqFormat {
 /// SEQ_QUERY: a sequence of FIDs for new files.
 pub const SEQ_QUERY: RqFormat = RqFormat {
     name: "SEQ_QUERY",
-    request: Side(&[Buf::Struct("seq_opc", 4), Buf::Struct("seq_range", 24)]),
-    reply: Side(&[Buf::Struct("seq_range", 24)]),
+    request: Side(&[Buf::Struct("seq_opc", 4), SEQ_RANGE]),
+    reply: Side(&[SEQ_RANGE]),
 };
 
 /// OST_GETATTR, OST_SETATTR, OST_PUNCH, OST_SYNC.
