@@ -9,7 +9,9 @@ ip netns exec srv ping -c 1 -W 5 10.99.0.1 >/dev/null ||
 	fail "cannot ping the client from the server namespace"
 
 # A TCP exchange, server in srv, client in the default namespace.
-ip netns exec srv nc -l -p 988 >/tmp/got &
+# The listener's standard input stays open (a background job's would be
+# /dev/null), so that it does not close the connection before the data came.
+sleep 30 | ip netns exec srv nc -l -p 988 >/tmp/got &
 server=$!
 sleep 1
 echo hello-lustre | nc 10.99.0.2 988 || fail "cannot connect to 10.99.0.2:988"
