@@ -26,5 +26,6 @@ pub mod socklnd;
 /// ptlrpc: the message container, its body and the opcodes.
 pub mod ptlrpc;
 
-/// Lustre structures carried in ptlrpc buffers (so far the FID).
+/// Lustre structures carried in ptlrpc buffers, llog files and
+/// configuration records.
 pub mod lustre;

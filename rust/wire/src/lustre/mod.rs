@@ -33,3 +33,9 @@ pub mod reint;
 /// The MGS and log-reading structures (`mgs_config_body`,
 /// `mgs_config_res`, `llogd_body`).
 pub mod mgs;
+
+/// Llog files: headers and records (`llog_log_hdr`, `llog_rec_hdr`).
+pub mod llog;
+
+/// Configuration records (`lustre_cfg`, `cfg_marker`).
+pub mod cfg;

@@ -11,6 +11,7 @@ use crate::wire::error::WireError;
 use crate::wire::lustre::ldlm::{
     LAYOUT_INTENT_SIZE, LDLM_INTENT_SIZE, LDLM_REPLY_SIZE, LDLM_REQUEST_SIZE,
 };
+use crate::wire::lustre::llog::LLOG_MIN_CHUNK_SIZE;
 use crate::wire::lustre::mdt::MDT_BODY_SIZE;
 use crate::wire::lustre::mgs::{LLOGD_BODY_SIZE, MGS_CONFIG_BODY_SIZE, MGS_CONFIG_RES_SIZE};
 use crate::wire::lustre::obd::{LU_SEQ_RANGE_SIZE, OBD_CONNECT_DATA_SIZE, OBD_STATFS_SIZE};
@@ -379,6 +380,29 @@ pub const MDS_READPAGE: RqFormat = RqFormat {
     reply: Side(&[MDT_BODY]),
 };
 
+/// MDS_GETXATTR: one extended attribute by name (or the list of names,
+/// with no name); the reply's `eadata` holds the value.
+pub const MDS_GETXATTR: RqFormat = RqFormat {
+    name: "MDS_GETXATTR",
+    request: Side(&[MDT_BODY, Buf::Capa, NAME, EADATA]),
+    reply: Side(&[MDT_BODY, EADATA]),
+};
+
+/// MDS_REINT / SETXATTR: set (or with no value, remove) an extended
+/// attribute.
+pub const MDS_REINT_SETXATTR: RqFormat = RqFormat {
+    name: "MDS_REINT_SETXATTR",
+    request: Side(&[REC_REINT, Buf::Capa, NAME, EADATA, CANCELS, SELINUX_POL]),
+    reply: Side(&[MDT_BODY]),
+};
+
+/// MDS_SYNC: commit a file's metadata (or the whole MDT's, for the root).
+pub const MDS_SYNC: RqFormat = RqFormat {
+    name: "MDS_SYNC",
+    request: Side(&[MDT_BODY, Buf::Capa]),
+    reply: Side(&[MDT_BODY]),
+};
+
 /// SEQ_QUERY: a sequence of FIDs for new files.
 pub const SEQ_QUERY: RqFormat = RqFormat {
     name: "SEQ_QUERY",
@@ -432,7 +456,7 @@ pub const LLOG_ORIGIN_HANDLE_CREATE: RqFormat = RqFormat {
 pub const LLOG_ORIGIN_HANDLE_READ_HEADER: RqFormat = RqFormat {
     name: "LLOG_ORIGIN_HANDLE_READ_HEADER",
     request: Side(&[LLOGD_BODY]),
-    reply: Side(&[Buf::Struct("llog_log_hdr", 8192)]),
+    reply: Side(&[Buf::Struct("llog_log_hdr", LLOG_MIN_CHUNK_SIZE as u32)]),
 };
 
 /// LLOG_ORIGIN_HANDLE_NEXT_BLOCK.
@@ -465,6 +489,9 @@ pub const ALL: &[RqFormat] = &[
     MDS_REINT_LINK,
     MDS_CLOSE,
     MDS_READPAGE,
+    MDS_GETXATTR,
+    MDS_REINT_SETXATTR,
+    MDS_SYNC,
     SEQ_QUERY,
     OST_BODY_CAPA,
     OST_BRW_READ,
