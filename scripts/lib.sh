@@ -13,6 +13,8 @@ KERNEL_RUSTC=${KERNEL_RUSTC:-/usr/bin/rustc}
 KERNEL_CLIPPY_DRIVER=${KERNEL_CLIPPY_DRIVER:-/usr/bin/clippy-driver}
 BINDGEN=${BINDGEN:-$RUSTRE_TOOLS/bin/bindgen}
 BINDGEN_VERSION=0.73.2
+CARGO_FUZZ=${CARGO_FUZZ:-$RUSTRE_TOOLS/bin/cargo-fuzz}
+CARGO_FUZZ_VERSION=0.13.2
 
 die() {
 	echo "$(basename "$0"): $*" >&2

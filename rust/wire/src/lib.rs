@@ -15,3 +15,6 @@
 pub mod wire;
 
 pub use wire::*;
+
+/// Fuzzing entry points over every decoder (userspace only).
+pub mod fuzzing;

@@ -3,28 +3,7 @@
 //! reads out of bounds (the test would crash). A deterministic generator
 //! keeps failures reproducible.
 
-use wire::codec::ByteOrder;
-use wire::lnet::acceptor::ConnReq;
-use wire::lnet::ctl::{ListNids, PingRequest, PingResult};
-use wire::lnet::hdr::LnetHdr;
-use wire::lnet::networks::Networks;
-use wire::lnet::ping::PingInfo;
-use wire::lustre::dir::DirPage;
-use wire::lustre::fid::LuFid;
-use wire::lustre::ldlm::{LdlmReply, LdlmRequest};
-use wire::lustre::lov::Layout;
-use wire::lustre::mdt::MdtBody;
-use wire::lustre::mgs::{LlogdBody, MgsConfigBody, MgsConfigRes};
-use wire::lustre::obd::{ObdConnectData, ObdStatfs};
-use wire::lustre::ost::{NiobufRemote, Obdo};
-use wire::lustre::reint::{MdtRecCreate, MdtRecReint, MdtRecSetattr};
-use wire::mount_source::MountSource;
-use wire::nid::Nid;
-use wire::ptlrpc::body::PtlrpcBody;
-use wire::ptlrpc::format;
-use wire::ptlrpc::msg::LustreMsg;
-use wire::socklnd::hello::Hello;
-use wire::socklnd::msg::KsockMsgHdr;
+use wire::fuzzing::TARGETS;
 
 /// xorshift64*.
 struct Rng(u64);
@@ -48,60 +27,10 @@ impl Rng {
     }
 }
 
-/// Runs every decoder on `buf`, in both byte orders where they take one.
+/// Runs every fuzzing entry point on `buf`.
 fn decode_all(buf: &[u8]) {
-    for order in [ByteOrder::Little, ByteOrder::Big] {
-        let _ = KsockMsgHdr::decode(buf, order);
-        let _ = PtlrpcBody::decode(buf, order);
-        let _ = LuFid::decode(buf, order);
-        let _ = ObdConnectData::decode(buf, order);
-        let _ = ObdStatfs::decode(buf, order);
-        let _ = MdtBody::decode(buf, order);
-        let _ = Obdo::decode(buf, order);
-        let _ = NiobufRemote::decode(buf, order);
-        let _ = LdlmRequest::decode(buf, order);
-        let _ = LdlmReply::decode(buf, order);
-        let _ = MdtRecCreate::decode(buf, order);
-        let _ = MdtRecSetattr::decode(buf, order);
-        let _ = MdtRecReint::decode(buf, order);
-        let _ = MgsConfigBody::decode(buf, order);
-        let _ = MgsConfigRes::decode(buf, order);
-        let _ = LlogdBody::decode(buf, order);
-    }
-    let _ = ConnReq::decode(buf);
-    let _ = Hello::decode(buf);
-    let _ = LnetHdr::decode(buf);
-    let _ = ListNids::decode(buf);
-    let _ = PingRequest::decode(buf);
-    let _ = PingResult::decode(buf);
-    if let Ok(info) = PingInfo::decode(buf) {
-        for i in 0..info.nnis() + 2 {
-            let _ = info.ni(i);
-        }
-    }
-    if let Ok(msg) = LustreMsg::decode(buf) {
-        for i in 0..msg.bufcount() + 2 {
-            let _ = msg.buffer(i);
-        }
-        for f in format::ALL {
-            let _ = f.request.check(&msg);
-            let _ = f.reply.check(&msg);
-        }
-    }
-    if let Ok(layout) = Layout::decode(buf) {
-        for i in 0..layout.stripe_count() + 2 {
-            let _ = layout.stripe(i);
-        }
-    }
-    if let Ok(page) = DirPage::decode(buf) {
-        for e in page.entries().take(200) {
-            let _ = e;
-        }
-    }
-    if let Ok(s) = core::str::from_utf8(buf) {
-        let _ = Networks::parse(s);
-        let _ = MountSource::parse(s);
-        let _ = s.parse::<Nid>();
+    for (_, target) in TARGETS {
+        target(buf);
     }
 }
 
@@ -128,6 +57,7 @@ fn corrupted_valid_messages_never_panic() {
         0x0bd3_0bd0,
         0x7069_6e67,
         0x0bd0_0bd3,
+        wire::lustre::cfg::LUSTRE_CFG_VERSION,
     ] {
         for order in [u32::to_le_bytes, u32::to_be_bytes] {
             let mut v = vec![0u8; 512];
@@ -135,6 +65,12 @@ fn corrupted_valid_messages_never_panic() {
             seeds.push(v);
         }
     }
+    // An llog record, whose type sits after its length and index.
+    let mut rec = vec![0u8; 512];
+    rec[..4].copy_from_slice(&512u32.to_le_bytes());
+    rec[8..12].copy_from_slice(&wire::lustre::llog::OBD_CFG_REC.to_le_bytes());
+    rec[16..20].copy_from_slice(&wire::lustre::cfg::LUSTRE_CFG_VERSION.to_le_bytes());
+    seeds.push(rec);
     for seed in &seeds {
         for _ in 0..2_000 {
             let mut v = seed.clone();

@@ -1,0 +1,189 @@
+//! The decoders' fuzzing entry points, for the fuzz targets
+//! (`rust/wire/fuzz`) and the no-panic test: each takes any bytes, runs one
+//! family of decoders on them, and walks everything a successful decode
+//! yields (every buffer, stripe, entry and record), so that a bad length
+//! anywhere shows up as a panic or an out-of-bounds access.
+//!
+//! Userspace only: the kernel builds include `wire.rs`, not this module.
+
+use crate::codec::ByteOrder;
+use crate::lnet::acceptor::ConnReq;
+use crate::lnet::ctl::{ListNids, PingRequest, PingResult};
+use crate::lnet::hdr::LnetHdr;
+use crate::lnet::networks::Networks;
+use crate::lnet::ping::PingInfo;
+use crate::lustre::cfg::{CfgMarker, LustreCfg};
+use crate::lustre::dir::DirPage;
+use crate::lustre::fid::LuFid;
+use crate::lustre::ldlm::{LayoutIntent, LdlmIntent, LdlmReply, LdlmRequest};
+use crate::lustre::llog::{LlogHeader, LlogRecords};
+use crate::lustre::lov::Layout;
+use crate::lustre::mdt::MdtBody;
+use crate::lustre::mgs::{LlogdBody, MgsConfigBody, MgsConfigRes};
+use crate::lustre::obd::{LuSeqRange, ObdConnectData, ObdStatfs};
+use crate::lustre::ost::{NiobufRemote, ObdIoobj, Obdo, OstLvb};
+use crate::lustre::reint::{MdtRecCreate, MdtRecReint, MdtRecSetattr};
+use crate::mount_source::MountSource;
+use crate::nid::Nid;
+use crate::ptlrpc::body::PtlrpcBody;
+use crate::ptlrpc::format;
+use crate::ptlrpc::msg::LustreMsg;
+use crate::socklnd::hello::Hello;
+use crate::socklnd::msg::KsockMsgHdr;
+
+/// A fuzzing entry point.
+pub type Target = fn(&[u8]);
+
+/// Every entry point, by the name of its fuzz target.
+pub const TARGETS: &[(&str, Target)] = &[
+    ("acceptor", acceptor),
+    ("socklnd_hello", socklnd_hello),
+    ("ksock_msg", ksock_msg),
+    ("lnet_hdr", lnet_hdr),
+    ("lnet_ping", lnet_ping),
+    ("lnet_ctl", lnet_ctl),
+    ("lustre_msg", lustre_msg),
+    ("structures", structures),
+    ("layout", layout),
+    ("dir_page", dir_page),
+    ("llog", llog),
+    ("lustre_cfg", lustre_cfg),
+    ("text", text),
+];
+
+/// The acceptor's connection request.
+pub fn acceptor(buf: &[u8]) {
+    let _ = ConnReq::decode(buf);
+}
+
+/// The socklnd HELLO.
+pub fn socklnd_hello(buf: &[u8]) {
+    if let Ok(h) = Hello::decode(buf) {
+        let _ = h.hello.encode(&mut [0u8; 256]);
+    }
+}
+
+/// The socklnd message header, in both byte orders.
+pub fn ksock_msg(buf: &[u8]) {
+    for order in [ByteOrder::Little, ByteOrder::Big] {
+        let _ = KsockMsgHdr::decode(buf, order);
+    }
+}
+
+/// The LNet message header.
+pub fn lnet_hdr(buf: &[u8]) {
+    let _ = LnetHdr::decode(buf);
+}
+
+/// The LNet ping reply, and each of its interfaces.
+pub fn lnet_ping(buf: &[u8]) {
+    if let Ok(info) = PingInfo::decode(buf) {
+        for i in 0..info.nnis() + 2 {
+            let _ = info.ni(i);
+        }
+    }
+}
+
+/// The `/dev/lnet` control structures.
+pub fn lnet_ctl(buf: &[u8]) {
+    let _ = ListNids::decode(buf);
+    let _ = PingRequest::decode(buf);
+    let _ = PingResult::decode(buf);
+}
+
+/// A ptlrpc message: its buffers, its body, and every RPC format's check.
+pub fn lustre_msg(buf: &[u8]) {
+    let Ok(msg) = LustreMsg::decode(buf) else {
+        return;
+    };
+    for i in 0..msg.bufcount() + 2 {
+        let _ = msg.buffer(i);
+    }
+    if let Ok(b) = msg.buffer(0) {
+        let _ = PtlrpcBody::decode(b, msg.order());
+    }
+    for f in format::ALL {
+        let _ = f.request.check(&msg);
+        let _ = f.reply.check(&msg);
+    }
+}
+
+/// Every fixed-layout structure, in both byte orders.
+pub fn structures(buf: &[u8]) {
+    for order in [ByteOrder::Little, ByteOrder::Big] {
+        let _ = PtlrpcBody::decode(buf, order);
+        let _ = LuFid::decode(buf, order);
+        let _ = ObdConnectData::decode(buf, order);
+        let _ = ObdStatfs::decode(buf, order);
+        let _ = LuSeqRange::decode(buf, order);
+        let _ = MdtBody::decode(buf, order);
+        let _ = Obdo::decode(buf, order);
+        let _ = ObdIoobj::decode(buf, order);
+        let _ = NiobufRemote::decode(buf, order);
+        let _ = OstLvb::decode(buf, order);
+        let _ = LdlmRequest::decode(buf, order);
+        let _ = LdlmReply::decode(buf, order);
+        let _ = LdlmIntent::decode(buf, order);
+        let _ = LayoutIntent::decode(buf, order);
+        let _ = MdtRecCreate::decode(buf, order);
+        let _ = MdtRecSetattr::decode(buf, order);
+        let _ = MdtRecReint::decode(buf, order);
+        let _ = MgsConfigBody::decode(buf, order);
+        let _ = MgsConfigRes::decode(buf, order);
+        let _ = LlogdBody::decode(buf, order);
+        let _ = CfgMarker::decode(buf, order);
+    }
+}
+
+/// A file layout and its stripes.
+pub fn layout(buf: &[u8]) {
+    if let Ok(layout) = Layout::decode(buf) {
+        for i in 0..layout.stripe_count() + 2 {
+            let _ = layout.stripe(i);
+        }
+    }
+}
+
+/// A readdir page and its entries.
+pub fn dir_page(buf: &[u8]) {
+    if let Ok(page) = DirPage::decode(buf) {
+        // Each entry advances by at least a header, so this ends.
+        for e in page.entries() {
+            let _ = e;
+        }
+    }
+}
+
+/// An llog header chunk, and the same bytes as a chunk of records (with
+/// their configuration records).
+pub fn llog(buf: &[u8]) {
+    if let Ok(h) = LlogHeader::decode(buf) {
+        for i in 0..h.hdr.llh_count.min(70_000) {
+            let _ = h.is_live(i);
+        }
+    }
+    for rec in LlogRecords::new(buf).flatten() {
+        lustre_cfg(rec.body);
+    }
+}
+
+/// A configuration record and its buffers.
+pub fn lustre_cfg(buf: &[u8]) {
+    if let Ok(cfg) = LustreCfg::decode(buf) {
+        for i in 0..cfg.bufcount() + 2 {
+            let _ = cfg.string(i);
+            if let Some(b) = cfg.buffer(i) {
+                let _ = CfgMarker::decode(b, ByteOrder::Little);
+            }
+        }
+    }
+}
+
+/// The parsers of text: NIDs, `networks=`, mount sources.
+pub fn text(buf: &[u8]) {
+    if let Ok(s) = core::str::from_utf8(buf) {
+        let _ = Networks::parse(s);
+        let _ = MountSource::parse(s);
+        let _ = s.parse::<Nid>();
+    }
+}
