@@ -209,7 +209,7 @@ pub(crate) fn connect(
 }
 
 /// Formats a 64-bit NID for a log line.
-pub(crate) fn fmt_nid(nid: u64) -> String {
+pub fn fmt_nid(nid: u64) -> String {
     match wire::nid::Nid::from_u64(nid) {
         Ok(n) => n.to_string(),
         Err(_) => format!("{nid:#x}"),

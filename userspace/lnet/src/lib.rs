@@ -8,7 +8,9 @@
 //! three typed connections of socklnd V3 (control, bulk in, bulk out), and
 //! runs one receiving thread per connection. It answers LNet pings and pings
 //! other nodes, and hands the PUTs and GETs that peers send to a portal to
-//! the [`Portal`] service attached there (ACKs and REPLYs are its own job). All the protocol checks come from the wire crate
+//! the [`Portal`] service attached there (ACKs and REPLYs are its own job),
+//! and PUTs and GETs to other nodes ([`Node::put`], [`Node::get`]). All the
+//! protocol checks come from the wire crate
 //! (`rustre-wire`), which `lnet.ko` shares.
 //!
 //! Locking: [`Node`] keeps its peers' connections in one mutex and its
@@ -23,7 +25,8 @@ mod node;
 mod peer;
 mod portal;
 
+pub use conn::fmt_nid;
 pub use error::Error;
 pub use node::{connect_from, AcceptMode, Config, Node, PingReply, SourcePort};
-pub use portal::{EchoPortal, Portal, ProcessId};
+pub use portal::{EchoPortal, IncomingPut, Portal, ProcessId};
 pub use wire;

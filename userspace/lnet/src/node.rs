@@ -22,7 +22,7 @@ use wire::socklnd::hello::ConnType;
 use crate::acceptor::{self, MAX_RESERVED_PORT};
 use crate::conn::{self, fmt_nid, Conn, Frame, HANDSHAKE_TIMEOUT};
 use crate::peer::Peers;
-use crate::portal::{Portal, ProcessId};
+use crate::portal::{IncomingPut, Portal, ProcessId};
 use crate::Error;
 
 /// The lowest privileged port an outgoing connection binds
@@ -90,8 +90,9 @@ pub struct PingReply {
     pub nis: Vec<(u64, u32)>,
 }
 
-/// A running LNet node. Dropping it does not stop it: call
-/// [`Node::shutdown`].
+/// A running LNet node; clones share it. Dropping it does not stop it:
+/// call [`Node::shutdown`].
+#[derive(Clone)]
 pub struct Node {
     inner: Arc<Inner>,
 }
@@ -183,23 +184,19 @@ impl Node {
     /// [`Error::Timeout`] without an answer within `timeout`; connection
     /// and protocol errors.
     pub fn ping(&self, nid: Nid, timeout: Duration) -> Result<PingReply, Error> {
-        let cookie = self.inner.next_cookie.fetch_add(1, Ordering::Relaxed);
-        let (tx, rx) = mpsc::channel();
-        self.inner.gets_lock().insert(cookie, tx);
-        let get = LnetMsg::Get {
-            return_wmd: WireHandle {
-                interface_cookie: self.inner.local.incarnation,
-                object_cookie: cookie,
-            },
-            match_bits: LNET_PROTO_PING_MATCHBITS,
-            ptl_index: LNET_RESERVED_PORTAL,
-            src_offset: 0,
-            sink_length: ping_info_size(wire::lnet::ctl::LNET_IOC_MAX_NIDS) as u32,
+        let peer = ProcessId {
+            nid: nid.as_u64(),
+            pid: LNET_PID_LUSTRE,
         };
-        let sent = self.inner.send(nid.as_u64(), LNET_PID_LUSTRE, get, &[]);
-        let got = sent.and_then(|()| rx.recv_timeout(timeout).map_err(|_| Error::Timeout));
-        self.inner.gets_lock().remove(&cookie);
-        let payload = got?;
+        let length = ping_info_size(wire::lnet::ctl::LNET_IOC_MAX_NIDS) as u32;
+        let payload = self.get(
+            peer,
+            LNET_RESERVED_PORTAL,
+            LNET_PROTO_PING_MATCHBITS,
+            0,
+            length,
+            timeout,
+        )?;
         let info = PingInfo::decode(&payload)?;
         let nis = (0..info.nnis())
             .map(|i| info.ni(i).map(|n| (n.nid, n.status)))
@@ -209,6 +206,64 @@ impl Node {
             features: info.features,
             nis,
         })
+    }
+
+    /// PUTs `payload` to `portal` of `target` with `match_bits`, at
+    /// `offset` in the buffer it matches, asking for no ACK; connects
+    /// first if needed.
+    ///
+    /// # Errors
+    /// Connection errors; a payload over `LNET_MTU`.
+    pub fn put(
+        &self,
+        target: ProcessId,
+        portal: u32,
+        match_bits: u64,
+        offset: u32,
+        payload: &[u8],
+    ) -> Result<(), Error> {
+        let put = LnetMsg::Put {
+            ack_wmd: WireHandle::NONE,
+            match_bits,
+            hdr_data: 0,
+            ptl_index: portal,
+            offset,
+        };
+        self.inner.send(target.nid, target.pid, put, payload)
+    }
+
+    /// GETs `length` bytes at `offset` of the buffer that `match_bits`
+    /// matches on `portal` of `target`, and waits for the REPLY.
+    ///
+    /// # Errors
+    /// [`Error::Timeout`] without a REPLY within `timeout`; connection
+    /// errors.
+    pub fn get(
+        &self,
+        target: ProcessId,
+        portal: u32,
+        match_bits: u64,
+        offset: u32,
+        length: u32,
+        timeout: Duration,
+    ) -> Result<Vec<u8>, Error> {
+        let cookie = self.inner.next_cookie.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = mpsc::channel();
+        self.inner.gets_lock().insert(cookie, tx);
+        let get = LnetMsg::Get {
+            return_wmd: WireHandle {
+                interface_cookie: self.inner.local.incarnation,
+                object_cookie: cookie,
+            },
+            match_bits,
+            ptl_index: portal,
+            src_offset: offset,
+            sink_length: length,
+        };
+        let sent = self.inner.send(target.nid, target.pid, get, &[]);
+        let got = sent.and_then(|()| rx.recv_timeout(timeout).map_err(|_| Error::Timeout));
+        self.inner.gets_lock().remove(&cookie);
+        got
     }
 
     /// Attaches `service` to `portal`, in place of what was there.
@@ -342,15 +397,20 @@ impl Inner {
                 match_bits,
                 hdr_data,
                 ptl_index,
-                ..
+                offset,
             } => {
                 let src = ProcessId {
                     nid: hdr.src_nid,
                     pid: hdr.src_pid,
                 };
-                let taken = self
-                    .portal(ptl_index, src)
-                    .and_then(|p| p.put(src, match_bits, hdr_data, payload));
+                let put = IncomingPut {
+                    src,
+                    match_bits,
+                    hdr_data,
+                    offset,
+                    payload,
+                };
+                let taken = self.portal(ptl_index, src).and_then(|p| p.put(put));
                 match taken {
                     Some(mlength) if ack_wmd != WireHandle::NONE => {
                         let ack = LnetMsg::Ack {

@@ -13,12 +13,27 @@ pub struct ProcessId {
     pub pid: u32,
 }
 
+/// A PUT that a peer sent to a portal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IncomingPut {
+    /// Who sent it.
+    pub src: ProcessId,
+    /// Its match bits.
+    pub match_bits: u64,
+    /// Its header data.
+    pub hdr_data: u64,
+    /// Where in the receiving buffer the sender put it.
+    pub offset: u32,
+    /// The data.
+    pub payload: Vec<u8>,
+}
+
 /// A service on a portal. Its methods run on the receiving thread of the
 /// connection the message came on, and should not block long.
 pub trait Portal: Send + Sync {
-    /// A PUT of `payload` from `src`: the bytes taken (for the ACK), or
-    /// `None` to drop it, as LNet drops a PUT that no buffer matches.
-    fn put(&self, src: ProcessId, match_bits: u64, hdr_data: u64, payload: Vec<u8>) -> Option<u32>;
+    /// A PUT: the bytes taken (for the ACK), or `None` to drop it, as LNet
+    /// drops a PUT that no buffer matches.
+    fn put(&self, put: IncomingPut) -> Option<u32>;
 
     /// A GET from `src` of `length` bytes at `offset`: the data to reply
     /// with, or `None` to drop it.
@@ -53,14 +68,14 @@ impl EchoPortal {
 }
 
 impl Portal for EchoPortal {
-    fn put(&self, src: ProcessId, match_bits: u64, _hdr: u64, payload: Vec<u8>) -> Option<u32> {
+    fn put(&self, put: IncomingPut) -> Option<u32> {
         let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        let len = payload.len();
+        let len = put.payload.len();
         if kept.bytes + len > self.limit {
             return None;
         }
         kept.bytes += len;
-        if let Some(old) = kept.data.insert((src.nid, match_bits), payload) {
+        if let Some(old) = kept.data.insert((put.src.nid, put.match_bits), put.payload) {
             kept.bytes -= old.len();
         }
         u32::try_from(len).ok()
@@ -78,16 +93,26 @@ impl Portal for EchoPortal {
 mod tests {
     use super::*;
 
+    fn put(src: ProcessId, match_bits: u64, payload: &[u8]) -> IncomingPut {
+        IncomingPut {
+            src,
+            match_bits,
+            hdr_data: 0,
+            offset: 0,
+            payload: payload.to_vec(),
+        }
+    }
+
     #[test]
     fn echoes_once_and_keeps_its_limit() {
         let echo = EchoPortal::new(10);
         let a = ProcessId { nid: 1, pid: 12345 };
         let b = ProcessId { nid: 2, pid: 12345 };
-        assert_eq!(echo.put(a, 7, 0, b"hello".to_vec()), Some(5));
+        assert_eq!(echo.put(put(a, 7, b"hello")), Some(5));
         assert_eq!(echo.get(b, 7, 0, 100), None, "another peer's data");
         assert_eq!(echo.get(a, 7, 1, 3), Some(b"ell".to_vec()));
         assert_eq!(echo.get(a, 7, 0, 100), None, "given back once");
-        assert_eq!(echo.put(a, 1, 0, vec![0; 8]), Some(8));
-        assert_eq!(echo.put(a, 2, 0, vec![0; 3]), None, "over the limit");
+        assert_eq!(echo.put(put(a, 1, &[0; 8])), Some(8));
+        assert_eq!(echo.put(put(a, 2, &[0; 3])), None, "over the limit");
     }
 }
