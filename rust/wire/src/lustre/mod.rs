@@ -39,3 +39,6 @@ pub mod llog;
 
 /// Configuration records (`lustre_cfg`, `cfg_marker`).
 pub mod cfg;
+
+/// The error numbers carried on the wire.
+pub mod errno;

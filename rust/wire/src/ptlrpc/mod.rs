@@ -10,3 +10,5 @@ pub mod format;
 pub mod msg;
 /// RPC opcodes.
 pub mod opcode;
+/// The portals of the services.
+pub mod portal;
