@@ -1,0 +1,286 @@
+//! The client side: an [`Import`] is a connection to one target (an MGS,
+//! MDT or OST) and sends it RPCs; a [`ReplyPortal`] takes the replies that
+//! targets PUT to one of the client's reply portals and hands each to the
+//! RPC waiting for its XID.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rustre_lnet::wire::lustre::connect_flags::OBD_CONNECT_AT;
+use rustre_lnet::wire::lustre::obd::{ObdConnectData, OBD_CONNECT_DATA_SIZE};
+use rustre_lnet::wire::ptlrpc::body::{
+    PtlrpcBody, PTLRPC_MSG_VERSION, PTL_RPC_MSG_ERR, PTL_RPC_MSG_REPLY, PTL_RPC_MSG_REQUEST,
+};
+use rustre_lnet::wire::ptlrpc::format;
+use rustre_lnet::wire::ptlrpc::msg::{MsgHeader, MSGHDR_AT_SUPPORT};
+use rustre_lnet::wire::ptlrpc::opcode::Opcode;
+use rustre_lnet::{IncomingPut, Node, Portal, ProcessId};
+
+use crate::error::Error;
+use crate::message::{pack, Message};
+use crate::service::AT_REPLY_OFFSET;
+
+/// `MSG_CONNECT_INITIAL` in `pb_op_flags`: a first connect.
+const MSG_CONNECT_INITIAL: u32 = 0x20;
+
+/// The reply size we announce (`lm_repsize`); our peers size replies
+/// themselves.
+const REPSIZE: u32 = 8192;
+
+/// The next XID of this process. Lustre starts from the time, so that a
+/// restarted client does not reuse XIDs a server remembers.
+fn next_xid() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let start = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(1, |d| d.as_micros() as u64);
+    let _ = NEXT.compare_exchange(0, start, Ordering::Relaxed, Ordering::Relaxed);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The replies that targets PUT to one reply portal of the client, by XID.
+#[derive(Default)]
+pub struct ReplyPortal {
+    waiting: Mutex<HashMap<u64, Sender<IncomingPut>>>,
+}
+
+impl ReplyPortal {
+    /// Attaches a reply portal to `portal` of `node`.
+    pub fn attach(node: &Node, portal: u32) -> Arc<ReplyPortal> {
+        let p = Arc::new(ReplyPortal::default());
+        node.attach_portal(portal, p.clone());
+        p
+    }
+
+    fn waiting(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Sender<IncomingPut>>> {
+        self.waiting.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Portal for ReplyPortal {
+    fn put(&self, put: IncomingPut) -> Option<u32> {
+        let len = u32::try_from(put.payload.len()).ok()?;
+        let tx = self.waiting().remove(&put.match_bits)?;
+        tx.send(put).ok().map(|()| len)
+    }
+
+    fn get(&self, _: ProcessId, _: u64, _: u32, _: u32) -> Option<Vec<u8>> {
+        None
+    }
+}
+
+/// The kind of a target, which picks its connect and disconnect opcodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TargetKind {
+    /// A management server.
+    Mgs,
+    /// A metadata target.
+    Mdt,
+    /// An object storage target.
+    Ost,
+}
+
+impl TargetKind {
+    fn connect_opc(self) -> Opcode {
+        match self {
+            TargetKind::Mgs => Opcode::MgsConnect,
+            TargetKind::Mdt => Opcode::MdsConnect,
+            TargetKind::Ost => Opcode::OstConnect,
+        }
+    }
+
+    fn disconnect_opc(self) -> Opcode {
+        match self {
+            TargetKind::Mgs => Opcode::MgsDisconnect,
+            TargetKind::Mdt => Opcode::MdsDisconnect,
+            TargetKind::Ost => Opcode::OstDisconnect,
+        }
+    }
+}
+
+/// What a connect established.
+#[derive(Clone, Copy, Debug, Default)]
+struct Connection {
+    /// The export's handle, sent in every request.
+    handle: u64,
+    /// How many times we connected.
+    conn_cnt: u32,
+    /// The target does adaptive timeouts (replies at offset 224).
+    at: bool,
+}
+
+/// A connection to one target.
+pub struct Import {
+    node: Node,
+    target: ProcessId,
+    kind: TargetKind,
+    uuid: String,
+    request_portal: u32,
+    replies: Arc<ReplyPortal>,
+    timeout: Duration,
+    conn: Mutex<Connection>,
+}
+
+impl Import {
+    /// An import of the target `uuid` (of `kind`) at `target`, which takes
+    /// requests on `request_portal` and replies to `replies`.
+    pub fn new(
+        node: &Node,
+        target: ProcessId,
+        kind: TargetKind,
+        uuid: &str,
+        request_portal: u32,
+        replies: Arc<ReplyPortal>,
+    ) -> Import {
+        Import {
+            node: node.clone(),
+            target,
+            kind,
+            uuid: uuid.to_owned(),
+            request_portal,
+            replies,
+            timeout: Duration::from_secs(30),
+            conn: Mutex::new(Connection::default()),
+        }
+    }
+
+    fn conn(&self) -> Connection {
+        *self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Sends RPC `opc` with `bufs` and waits for its reply.
+    ///
+    /// # Errors
+    /// [`Error::Status`] for an error reply or a negative status,
+    /// [`Error::Timeout`], [`Error::Protocol`] for a malformed reply or
+    /// one at the wrong offset, [`Error::Lnet`].
+    pub fn rpc(&self, opc: Opcode, bufs: &[&[u8]]) -> Result<Message, Error> {
+        self.rpc_with(opc, 0, bufs)
+    }
+
+    fn rpc_with(&self, opc: Opcode, op_flags: u32, bufs: &[&[u8]]) -> Result<Message, Error> {
+        let conn = self.conn();
+        let xid = next_xid();
+        let body = PtlrpcBody {
+            handle: conn.handle,
+            msg_type: PTL_RPC_MSG_REQUEST,
+            version: PTLRPC_MSG_VERSION | opc.service().version_bits(),
+            opc: opc as u32,
+            last_xid: xid - 1,
+            conn_cnt: conn.conn_cnt,
+            op_flags,
+            timeout: self.timeout.as_secs() as u32,
+            ..PtlrpcBody::default()
+        };
+        let header = MsgHeader {
+            repsize: REPSIZE,
+            flags: if conn.at { MSGHDR_AT_SUPPORT } else { 0 },
+            ..MsgHeader::default()
+        };
+        let (tx, rx) = mpsc::channel();
+        self.replies.waiting().insert(xid, tx);
+        let sent = self.node.put(
+            self.target,
+            self.request_portal,
+            xid,
+            0,
+            &pack(&header, &body, bufs),
+        );
+        let got = sent
+            .map_err(Error::from)
+            .and_then(|()| rx.recv_timeout(self.timeout).map_err(|_| Error::Timeout));
+        self.replies.waiting().remove(&xid);
+        let put = got?;
+        let want = if conn.at { AT_REPLY_OFFSET } else { 0 };
+        if put.offset != want {
+            return Err(Error::Protocol(format!(
+                "reply at offset {}, not {want}",
+                put.offset
+            )));
+        }
+        let reply = Message::parse(put.payload)?;
+        let b = &reply.body;
+        if b.opc != opc as u32 {
+            return Err(Error::Protocol(format!("reply to opcode {}", b.opc)));
+        }
+        match b.msg_type {
+            PTL_RPC_MSG_ERR => Err(Error::Status(b.status.min(-1))),
+            PTL_RPC_MSG_REPLY if b.status < 0 => Err(Error::Status(b.status)),
+            PTL_RPC_MSG_REPLY => Ok(reply),
+            t => Err(Error::Protocol(format!("message type {t} in a reply"))),
+        }
+    }
+
+    /// Connects as client `cluuid`, asking for `ocd`; returns what the
+    /// target granted.
+    ///
+    /// # Errors
+    /// As [`Import::rpc`]; [`Error::Protocol`] when the target grants a
+    /// flag we did not ask for.
+    pub fn connect(&self, cluuid: &str, ocd: &ObdConnectData) -> Result<ObdConnectData, Error> {
+        let mut ocd_buf = [0u8; OBD_CONNECT_DATA_SIZE];
+        ocd.encode(&mut ocd_buf)?;
+        let tgt = uuid_buf(&self.uuid);
+        let cl = uuid_buf(cluuid);
+        let handle = self.conn().handle.to_le_bytes();
+        let bufs: [&[u8]; 4] = [&tgt, &cl, &handle, &ocd_buf];
+        {
+            let mut c = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+            c.conn_cnt += 1;
+            // Connects go without AT: the client learns of it from the reply.
+            c.at = false;
+        }
+        let flags = if self.conn().conn_cnt == 1 {
+            MSG_CONNECT_INITIAL
+        } else {
+            0
+        };
+        let reply = self.rpc_with(self.kind.connect_opc(), flags, &bufs)?;
+        format::CONNECT.reply.check(&reply.msg())?;
+        let got = ObdConnectData::decode(reply.buffer(1).unwrap_or(&[]), reply.order())?;
+        if got.connect_flags & !ocd.connect_flags != 0
+            || got.connect_flags2 & !ocd.connect_flags2 != 0
+        {
+            return Err(Error::Protocol(format!(
+                "granted flags {:#x}/{:#x}, more than asked",
+                got.connect_flags, got.connect_flags2
+            )));
+        }
+        let mut c = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        c.handle = reply.body.handle;
+        c.at = got.connect_flags & OBD_CONNECT_AT != 0;
+        Ok(got)
+    }
+
+    /// Pings the target (OBD_PING).
+    ///
+    /// # Errors
+    /// As [`Import::rpc`].
+    pub fn ping(&self) -> Result<(), Error> {
+        self.rpc(Opcode::ObdPing, &[]).map(drop)
+    }
+
+    /// Disconnects from the target.
+    ///
+    /// # Errors
+    /// As [`Import::rpc`].
+    pub fn disconnect(&self) -> Result<(), Error> {
+        self.rpc(self.kind.disconnect_opc(), &[])?;
+        let mut c = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        c.handle = 0;
+        c.at = false;
+        Ok(())
+    }
+}
+
+/// A UUID buffer of a connect request: the name, NUL-padded to 39 bytes
+/// (`sizeof(struct obd_uuid) - 1`), as Lustre's clients send it.
+fn uuid_buf(uuid: &str) -> Vec<u8> {
+    let mut b = uuid.as_bytes().to_vec();
+    b.truncate(38);
+    b.resize(39, 0);
+    b
+}
