@@ -1,32 +1,27 @@
-//! `rustre-server`: a Lustre server in one userspace process.
-//!
-//! So far it is an LNet node: it listens on the LNet port, applies the
-//! privileged-port rule, completes the socklnd handshake, answers LNet
-//! pings and runs the LNet echo service (for `test_lnet.ko`). The MGS, MDT
-//! and OSTs are to come.
+//! `rustre-server`: see the library's documentation.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use std::sync::Arc;
-
-use rustre_lnet::wire::lnet::RUSTRE_ECHO_PORTAL;
-use rustre_lnet::{AcceptMode, Config, EchoPortal, Node};
-
-/// The most bytes the echo service keeps.
-const ECHO_LIMIT: usize = 256 << 20;
+use rustre_lnet::{AcceptMode, Config};
+use rustre_server::{Server, ServerConfig};
 
 const USAGE: &str = "usage: rustre-server --nid NID [--listen ADDR:PORT] [--accept secure|all]
+                     [--fsname NAME] [--osts N]
 
   --nid NID            the server's NID, for example 10.0.0.1@tcp
   --listen ADDR:PORT   where to listen (default 0.0.0.0:988)
   --accept secure|all  take connections from privileged source ports only
-                       (default, as Lustre), or from any port";
+                       (default, as Lustre), or from any port
+  --fsname NAME        the file system's name (default lustre)
+  --osts N             how many OSTs it has (default 2)";
 
-fn parse(args: &[String]) -> Result<Config, String> {
+fn parse(args: &[String]) -> Result<ServerConfig, String> {
     let mut nid = None;
     let mut listen: SocketAddr = ([0, 0, 0, 0], 988).into();
     let mut accept = AcceptMode::Secure;
+    let mut fsname = "lustre".to_owned();
+    let mut osts = 2;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = || it.next().ok_or(format!("{arg} needs a value"));
@@ -34,13 +29,29 @@ fn parse(args: &[String]) -> Result<Config, String> {
             "--nid" => nid = Some(value()?.parse().map_err(|e| format!("--nid: {e}"))?),
             "--listen" => listen = value()?.parse().map_err(|e| format!("--listen: {e}"))?,
             "--accept" => accept = value()?.parse().map_err(|e| format!("--accept: {e}"))?,
+            "--fsname" => fsname = value()?.clone(),
+            "--osts" => osts = value()?.parse().map_err(|e| format!("--osts: {e}"))?,
             _ => return Err(format!("unknown argument '{arg}'")),
         }
     }
-    let mut config = Config::new(nid.ok_or("--nid is required")?);
-    config.listen = Some(listen);
-    config.accept = accept;
-    Ok(config)
+    // Lustre's limits: a name of 1 to 8 characters, 1 to 65535 OSTs here.
+    if fsname.is_empty()
+        || fsname.len() > 8
+        || !fsname
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return Err(format!(
+            "--fsname: '{fsname}' is not 1 to 8 letters, digits or _"
+        ));
+    }
+    if !(1..=0xffff).contains(&osts) {
+        return Err(format!("--osts: {osts} is not 1 to 65535"));
+    }
+    let mut lnet = Config::new(nid.ok_or("--nid is required")?);
+    lnet.listen = Some(listen);
+    lnet.accept = accept;
+    Ok(ServerConfig { lnet, fsname, osts })
 }
 
 fn main() -> ExitCode {
@@ -56,17 +67,16 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let nid = config.nid;
-    let node = match Node::start(config) {
-        Ok(n) => n,
+    let (nid, fsname, osts) = (config.lnet.nid, config.fsname.clone(), config.osts);
+    let server = match Server::start(config) {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("rustre-server: cannot listen: {e}");
             return ExitCode::FAILURE;
         }
     };
-    node.attach_portal(RUSTRE_ECHO_PORTAL, Arc::new(EchoPortal::new(ECHO_LIMIT)));
-    if let Some(addr) = node.listen_addr() {
-        eprintln!("rustre-server: {nid} listening on {addr}");
+    if let Some(addr) = server.node().listen_addr() {
+        eprintln!("rustre-server: {nid} listening on {addr}: {fsname}, MGS, MDT0000, {osts} OSTs");
     }
     loop {
         std::thread::park();

@@ -1,0 +1,169 @@
+//! Clients connect to the server's targets over TCP loopback, as a Lustre
+//! client does: connect (granted flags a subset of those asked), ping,
+//! reconnect, disconnect; and the errors a target gives for an unknown
+//! target, a request without a connection, an opcode it does not serve.
+
+use std::net::SocketAddr;
+
+use rustre_lnet::wire::lnet::LNET_PID_LUSTRE;
+use rustre_lnet::wire::lustre::connect_flags::*;
+use rustre_lnet::wire::lustre::errno::{ENODEV, ENOTCONN, EOPNOTSUPP};
+use rustre_lnet::wire::lustre::obd::ObdConnectData;
+use rustre_lnet::wire::ptlrpc::opcode::Opcode;
+use rustre_lnet::wire::ptlrpc::portal::*;
+use rustre_lnet::{AcceptMode, Config, Node, ProcessId, SourcePort};
+use rustre_ptlrpc::{Error, Import, ReplyPortal, TargetKind};
+use rustre_server::{Server, ServerConfig};
+
+/// A server on `ip` with `osts` OSTs, and a client node that reaches it.
+fn setup(ip: &str, client_ip: &str, osts: u32) -> (Server, Node) {
+    let mut lnet = Config::new(format!("{ip}@tcp").parse().unwrap());
+    lnet.listen = Some(SocketAddr::new(ip.parse().unwrap(), 0));
+    lnet.accept = AcceptMode::All;
+    let server = Server::start(ServerConfig {
+        lnet,
+        fsname: "scratch".into(),
+        osts,
+    })
+    .unwrap();
+    let mut c = Config::new(format!("{client_ip}@tcp").parse().unwrap());
+    c.listen = None;
+    c.source_port = SourcePort::Any;
+    c.peer_port = server.node().listen_addr().unwrap().port();
+    (server, Node::start(c).unwrap())
+}
+
+/// What a 2.15 client asks of each kind of target (a part of it).
+fn asked() -> ObdConnectData {
+    ObdConnectData {
+        connect_flags: OBD_CONNECT_VERSION
+            | OBD_CONNECT_AT
+            | OBD_CONNECT_FULL20
+            | OBD_CONNECT_FID
+            | OBD_CONNECT_ATTRFID
+            | OBD_CONNECT_IBITS
+            | OBD_CONNECT_GRANT
+            | OBD_CONNECT_BRW_SIZE
+            | OBD_CONNECT_FLAGS2,
+        connect_flags2: OBD_CONNECT2_REP_MBITS,
+        version: 0x020f_0000,
+        ..ObdConnectData::default()
+    }
+}
+
+/// Imports of the MGS, the MDT and every OST of `server`.
+fn imports(server: &Server, client: &Node, osts: u32) -> Vec<(Import, u64)> {
+    let target = ProcessId {
+        nid: server.node().nid().as_u64(),
+        pid: LNET_PID_LUSTRE,
+    };
+    let mgc = ReplyPortal::attach(client, MGC_REPLY_PORTAL);
+    let mdc = ReplyPortal::attach(client, MDC_REPLY_PORTAL);
+    let osc = ReplyPortal::attach(client, OSC_REPLY_PORTAL);
+    let common = OBD_CONNECT_VERSION | OBD_CONNECT_AT | OBD_CONNECT_FULL20;
+    let mut v = vec![
+        (
+            Import::new(
+                client,
+                target,
+                TargetKind::Mgs,
+                "MGS",
+                MGS_REQUEST_PORTAL,
+                mgc,
+            ),
+            common,
+        ),
+        (
+            Import::new(
+                client,
+                target,
+                TargetKind::Mdt,
+                "scratch-MDT0000_UUID",
+                MDS_REQUEST_PORTAL,
+                mdc,
+            ),
+            common | OBD_CONNECT_FID | OBD_CONNECT_ATTRFID,
+        ),
+    ];
+    for i in 0..osts {
+        let uuid = format!("scratch-OST{i:04x}_UUID");
+        v.push((
+            Import::new(
+                client,
+                target,
+                TargetKind::Ost,
+                &uuid,
+                OST_REQUEST_PORTAL,
+                osc.clone(),
+            ),
+            common,
+        ));
+    }
+    v
+}
+
+#[test]
+fn connects_pings_and_disconnects_every_target() {
+    let (server, client) = setup("127.0.1.1", "127.0.1.2", 3);
+    for (imp, want) in imports(&server, &client, 3) {
+        let got = imp.connect("client-1_UUID", &asked()).unwrap();
+        assert_eq!(got.connect_flags, want, "only what we asked and implement");
+        assert_eq!(got.connect_flags2, 0);
+        // With AT granted, replies land at offset 224: the import checks.
+        imp.ping().unwrap();
+        imp.disconnect().unwrap();
+        // Disconnected: the handle is gone.
+        assert!(matches!(imp.ping(), Err(Error::Status(e)) if e == -ENOTCONN));
+    }
+    client.shutdown();
+    server.shutdown();
+}
+
+#[test]
+fn a_client_that_connects_again_gets_its_export_back() {
+    let (server, client) = setup("127.0.1.3", "127.0.1.4", 1);
+    let v = imports(&server, &client, 1);
+    let (mdt, _) = &v[1];
+    mdt.connect("client-2_UUID", &asked()).unwrap();
+    mdt.ping().unwrap();
+    mdt.connect("client-2_UUID", &asked()).unwrap();
+    mdt.ping().unwrap();
+    client.shutdown();
+    server.shutdown();
+}
+
+#[test]
+fn refuses_what_it_cannot_serve() {
+    let (server, client) = setup("127.0.1.5", "127.0.1.6", 1);
+    let target = ProcessId {
+        nid: server.node().nid().as_u64(),
+        pid: LNET_PID_LUSTRE,
+    };
+    let replies = ReplyPortal::attach(&client, MDC_REPLY_PORTAL);
+    let imp = |uuid: &str| {
+        Import::new(
+            &client,
+            target,
+            TargetKind::Mdt,
+            uuid,
+            MDS_REQUEST_PORTAL,
+            replies.clone(),
+        )
+    };
+    // A target this server does not have, and an OST named to the MDT's
+    // service.
+    for uuid in ["other-MDT0000_UUID", "scratch-OST0000_UUID"] {
+        let e = imp(uuid).connect("c_UUID", &asked()).unwrap_err();
+        assert!(matches!(e, Error::Status(s) if s == -ENODEV), "{uuid}: {e}");
+    }
+    // Requests without a connection.
+    let mdt = imp("scratch-MDT0000_UUID");
+    assert!(matches!(mdt.ping(), Err(Error::Status(s)) if s == -ENOTCONN));
+    // An opcode the MDT does not serve yet.
+    mdt.connect("c_UUID", &asked()).unwrap();
+    let e = mdt.rpc(Opcode::MdsGetxattr, &[]).unwrap_err();
+    assert!(matches!(e, Error::Status(s) if s == -EOPNOTSUPP), "{e}");
+    mdt.disconnect().unwrap();
+    client.shutdown();
+    server.shutdown();
+}
