@@ -12,7 +12,7 @@ use crate::lnet::ctl::{ListNids, PingRequest, PingResult};
 use crate::lnet::hdr::LnetHdr;
 use crate::lnet::networks::Networks;
 use crate::lnet::ping::PingInfo;
-use crate::lustre::cfg::{CfgMarker, LustreCfg};
+use crate::lustre::cfg::{CfgMarker, LmvDesc, LovDesc, LustreCfg};
 use crate::lustre::dir::DirPage;
 use crate::lustre::fid::LuFid;
 use crate::lustre::ldlm::{LayoutIntent, LdlmIntent, LdlmReply, LdlmRequest};
@@ -132,6 +132,8 @@ pub fn structures(buf: &[u8]) {
         let _ = MgsConfigRes::decode(buf, order);
         let _ = LlogdBody::decode(buf, order);
         let _ = CfgMarker::decode(buf, order);
+        let _ = LovDesc::decode(buf, order);
+        let _ = LmvDesc::decode(buf, order);
     }
 }
 

@@ -80,6 +80,8 @@ fixed_structs! {
     llog_rec_tail: LlogRecTail = wire::lustre::llog::LLOG_REC_TAIL_SIZE;
     llog_log_hdr: LlogLogHdr = wire::lustre::llog::LLOG_LOG_HDR_FIXED_SIZE;
     cfg_marker: CfgMarker = wire::lustre::cfg::CFG_MARKER_SIZE;
+    lov_desc: wire::lustre::cfg::LovDesc = wire::lustre::cfg::LOV_DESC_SIZE;
+    lmv_desc: wire::lustre::cfg::LmvDesc = wire::lustre::cfg::LMV_DESC_SIZE;
 }
 
 /// Decode, encode, decode: the same value. `fix` first puts valid values

@@ -5,7 +5,8 @@
 //! `u32` length per buffer, rounded up to 8; each buffer is padded to 8.
 //!
 //! [`LustreCfg`] reads one, checking every length; [`LustreCfgSpec`]
-//! writes one.
+//! writes one. The structures some records carry are here too:
+//! `cfg_marker`, `lov_desc`, `lmv_desc`.
 
 use crate::wire::codec::{ByteOrder, Fields, FieldsMut};
 use crate::wire::error::WireError;
@@ -90,6 +91,68 @@ wire_struct! {
         cm_tgtname @ 32: Bytes<64> = [u8; 64],
         /// What the group does.
         cm_comment @ 96: Bytes<64> = [u8; 64],
+    }
+}
+
+/// `LOV_DESC_MAGIC`, in `lov_desc.ld_active_tgt_count` of a log record
+/// (which tells its byte order).
+pub const LOV_DESC_MAGIC: u32 = 0xb0cc_de5c;
+
+wire_struct! {
+    /// `struct lov_desc`: the defaults of a client's LOV (the setup record
+    /// of `<fsname>-clilov`).
+    pub struct LovDesc("lov_desc", RawLovDesc, LOV_DESC_SIZE = 88) {
+        /// How many OSTs (0 at setup: they are added one by one).
+        ld_tgt_count @ 0: u32 = u32,
+        /// [`LOV_DESC_MAGIC`] in a log (`ld_magic`).
+        ld_active_tgt_count @ 4: u32 = u32,
+        /// The default stripe count.
+        ld_default_stripe_count @ 8: u32 = u32,
+        /// The default pattern (`LOV_PATTERN_RAID0`).
+        ld_pattern @ 12: u32 = u32,
+        /// The default stripe size, in bytes.
+        ld_default_stripe_size @ 16: u64 = u64,
+        /// The default first OST, or -1 for any.
+        ld_default_stripe_offset @ 24: u64 = u64,
+        /// Unused.
+        ld_padding_0 @ 32: u32 = u32,
+        /// How long OST usage statistics stay valid, in seconds.
+        ld_qos_maxage @ 36: u32 = u32,
+        /// Padding.
+        ld_padding_1 @ 40: u32 = u32,
+        /// Padding.
+        ld_padding_2 @ 44: u32 = u32,
+        /// The LOV's UUID.
+        ld_uuid @ 48: Bytes<40> = [u8; 40],
+    }
+}
+
+wire_struct! {
+    /// `struct lmv_desc`: the setup record of a client's LMV
+    /// (`<fsname>-clilmv`).
+    pub struct LmvDesc("lmv_desc", RawLmvDesc, LMV_DESC_SIZE = 88) {
+        /// How many MDTs (0 at setup).
+        ld_tgt_count @ 0: u32 = u32,
+        /// How many are active.
+        ld_active_tgt_count @ 4: u32 = u32,
+        /// The default directory stripe count.
+        ld_default_stripe_count @ 8: u32 = u32,
+        /// The default hash pattern.
+        ld_pattern @ 12: u32 = u32,
+        /// Unused.
+        ld_default_hash_size @ 16: u64 = u64,
+        /// Padding.
+        ld_padding_1 @ 24: u64 = u64,
+        /// Padding.
+        ld_padding_2 @ 32: u32 = u32,
+        /// How long MDT usage statistics stay valid, in seconds.
+        ld_qos_maxage @ 36: u32 = u32,
+        /// Padding.
+        ld_padding_3 @ 40: u32 = u32,
+        /// Padding.
+        ld_padding_4 @ 44: u32 = u32,
+        /// The LMV's UUID.
+        ld_uuid @ 48: Bytes<40> = [u8; 40],
     }
 }
 

@@ -106,8 +106,9 @@ fn rec_order(f: &[u8], magic: u32, mask: u32) -> Result<ByteOrder, WireError> {
 }
 
 /// Reads the head of the record at the start of `buf`, sent in `order`,
-/// and checks its length against `buf` and its tail.
-fn rec_at(buf: &[u8], order: ByteOrder) -> Result<LlogRecHdr, WireError> {
+/// and checks its length against `buf` and its tail; returns the head and
+/// the tail.
+fn rec_at(buf: &[u8], order: ByteOrder) -> Result<(LlogRecHdr, LlogRecTail), WireError> {
     let hdr = LlogRecHdr::decode(buf, order)?;
     let len = hdr.lrh_len as usize;
     if len < LLOG_REC_HDR_SIZE + LLOG_REC_TAIL_SIZE || len & 7 != 0 {
@@ -122,10 +123,7 @@ fn rec_at(buf: &[u8], order: ByteOrder) -> Result<LlogRecHdr, WireError> {
     if tail.lrt_len != hdr.lrh_len {
         return Err(bad("llog_rec_tail.lrt_len", tail.lrt_len));
     }
-    if tail.lrt_index != hdr.lrh_index {
-        return Err(bad("llog_rec_tail.lrt_index", tail.lrt_index));
-    }
-    Ok(hdr)
+    Ok((hdr, tail))
 }
 
 /// A log's header chunk.
@@ -135,18 +133,21 @@ pub struct LlogHeader<'a> {
     pub hdr: LlogLogHdr,
     bitmap: &'a [u8],
     order: ByteOrder,
+    /// The index of the log's last record, which the header's tail holds.
+    pub last_index: u32,
 }
 
 impl<'a> LlogHeader<'a> {
     /// Reads a header chunk: its magic, its length (a power of two, at
-    /// least [`LLOG_MIN_CHUNK_SIZE`], all in `buf`), its tail and its
-    /// bitmap offset are checked.
+    /// least [`LLOG_MIN_CHUNK_SIZE`], all in `buf`), its tail's length and
+    /// its bitmap offset are checked. The tail's index is not the head's:
+    /// it is the index of the log's last record.
     ///
     /// # Errors
     /// [`WireError::BadMagic`], [`WireError::BadField`], [`WireError::Short`].
     pub fn decode(buf: &'a [u8]) -> Result<Self, WireError> {
         let order = rec_order(buf, LLOG_HDR_MAGIC, u32::MAX)?;
-        let rec = rec_at(buf, order)?;
+        let (rec, tail) = rec_at(buf, order)?;
         let len = rec.lrh_len as usize;
         if len < LLOG_MIN_CHUNK_SIZE || !len.is_power_of_two() {
             return Err(bad("llog_log_hdr.lrh_len", rec.lrh_len));
@@ -158,7 +159,12 @@ impl<'a> LlogHeader<'a> {
         let bitmap = buf
             .get(LLOG_BITMAP_OFFSET..len - LLOG_REC_TAIL_SIZE)
             .unwrap_or(&[]);
-        Ok(LlogHeader { hdr, bitmap, order })
+        Ok(LlogHeader {
+            hdr,
+            bitmap,
+            order,
+            last_index: tail.lrt_index,
+        })
     }
 
     /// The chunk size of the log.
@@ -190,7 +196,8 @@ impl<'a> LlogHeader<'a> {
 
 /// Writes a header chunk of [`LLOG_MIN_CHUNK_SIZE`] bytes into `buf` for a
 /// plain log whose live records are `1..=last`, with `hdr`'s timestamp,
-/// flags and target (its head, count, bitmap offset and size are set here).
+/// flags and target (its head, count, bitmap offset and size are set here,
+/// and its tail names `last`).
 ///
 /// # Errors
 /// [`WireError::Short`] when `buf` is smaller than a chunk;
@@ -227,7 +234,7 @@ pub fn encode_llog_header(hdr: &LlogLogHdr, last: u32, buf: &mut [u8]) -> Result
     }
     LlogRecTail {
         lrt_len: size as u32,
-        lrt_index: 0,
+        lrt_index: last,
     }
     .encode(&mut chunk[size - LLOG_REC_TAIL_SIZE..])
 }
@@ -265,7 +272,10 @@ impl<'a> LlogRecords<'a> {
 
     fn next_rec(&mut self) -> Result<LlogRec<'a>, WireError> {
         let order = rec_order(self.rest, LLOG_OP_MAGIC, LLOG_OP_MASK)?;
-        let hdr = rec_at(self.rest, order)?;
+        let (hdr, tail) = rec_at(self.rest, order)?;
+        if tail.lrt_index != hdr.lrh_index {
+            return Err(bad("llog_rec_tail.lrt_index", tail.lrt_index));
+        }
         let len = hdr.lrh_len as usize;
         let body = &self.rest[LLOG_REC_HDR_SIZE..len - LLOG_REC_TAIL_SIZE];
         self.rest = &self.rest[len..];
@@ -350,13 +360,14 @@ mod tests {
         assert_eq!(&buf[8..12], &LLOG_HDR_MAGIC.to_le_bytes());
         let h = LlogHeader::decode(&buf).unwrap();
         assert_eq!(h.hdr.llh_count, 41);
+        assert_eq!(h.last_index, 40);
         assert_eq!(h.chunk_size(), LLOG_MIN_CHUNK_SIZE);
         assert!(h.is_live(0) && h.is_live(40) && !h.is_live(41));
         assert!(!h.is_live(u32::MAX));
 
         // A tail that disagrees, a length that is not a power of two.
         let mut t = buf.clone();
-        t[LLOG_MIN_CHUNK_SIZE - 4] = 1;
+        t[LLOG_MIN_CHUNK_SIZE - 8] = 1;
         assert!(LlogHeader::decode(&t).is_err());
         let mut t = buf.clone();
         t[0..4].copy_from_slice(&12288u32.to_le_bytes());
