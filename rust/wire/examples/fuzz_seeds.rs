@@ -169,7 +169,7 @@ fn other_seeds(s: &mut Seeds) {
         llh_flags: LLOG_F_IS_PLAIN,
         ..LlogLogHdr::default()
     };
-    encode_llog_header(&hdr, 2, &mut header).unwrap();
+    encode_llog_header(&hdr, 2, |_| true, &mut header).unwrap();
     s.add("llog", &header);
     let mut chunk = vec![0u8; 1024];
     let mut off = 0;

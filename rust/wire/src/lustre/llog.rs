@@ -195,14 +195,20 @@ impl<'a> LlogHeader<'a> {
 }
 
 /// Writes a header chunk of [`LLOG_MIN_CHUNK_SIZE`] bytes into `buf` for a
-/// plain log whose live records are `1..=last`, with `hdr`'s timestamp,
-/// flags and target (its head, count, bitmap offset and size are set here,
-/// and its tail names `last`).
+/// plain log whose last record is `last` and whose live records are those
+/// of `1..=last` that `is_live` names (padding records are not), with
+/// `hdr`'s timestamp, flags and target (its head, count, bitmap offset and
+/// size are set here, and its tail names `last`).
 ///
 /// # Errors
 /// [`WireError::Short`] when `buf` is smaller than a chunk;
 /// [`WireError::BadField`] when `last` does not fit the bitmap.
-pub fn encode_llog_header(hdr: &LlogLogHdr, last: u32, buf: &mut [u8]) -> Result<(), WireError> {
+pub fn encode_llog_header(
+    hdr: &LlogLogHdr,
+    last: u32,
+    is_live: impl Fn(u32) -> bool,
+    buf: &mut [u8],
+) -> Result<(), WireError> {
     let size = LLOG_MIN_CHUNK_SIZE;
     let bits = (size - LLOG_BITMAP_OFFSET - LLOG_REC_TAIL_SIZE) * 8;
     if last as usize >= bits {
@@ -215,6 +221,15 @@ pub fn encode_llog_header(hdr: &LlogLogHdr, last: u32, buf: &mut [u8]) -> Result
         have,
     })?;
     chunk.fill(0);
+    let bitmap = &mut chunk[LLOG_BITMAP_OFFSET..size - LLOG_REC_TAIL_SIZE];
+    // Bit 0 is the header.
+    let mut count = 1;
+    bitmap[0] = 1;
+    for i in (1..=last).filter(|i| is_live(*i)) {
+        let i = i as usize;
+        bitmap[i / 8] |= 1 << (i % 8);
+        count += 1;
+    }
     LlogLogHdr {
         llh_hdr: LlogRecHdr {
             lrh_len: size as u32,
@@ -222,16 +237,12 @@ pub fn encode_llog_header(hdr: &LlogLogHdr, last: u32, buf: &mut [u8]) -> Result
             lrh_type: LLOG_HDR_MAGIC,
             lrh_id: 0,
         },
-        llh_count: last + 1,
+        llh_count: count,
         llh_bitmap_offset: LLOG_BITMAP_OFFSET as u32,
         llh_size: 0,
         ..*hdr
     }
     .encode(chunk)?;
-    let bitmap = &mut chunk[LLOG_BITMAP_OFFSET..size - LLOG_REC_TAIL_SIZE];
-    for i in 0..=last as usize {
-        bitmap[i / 8] |= 1 << (i % 8);
-    }
     LlogRecTail {
         lrt_len: size as u32,
         lrt_index: last,
@@ -258,7 +269,8 @@ impl LlogRec<'_> {
 }
 
 /// The records of a chunk, each checked: a bad one ends the iteration with
-/// its error. The chunk may end early (a short last block).
+/// its error. A record length of 0 ends the records: the rest of the chunk
+/// is unused (the end of the log), as Lustre's readers take it.
 #[derive(Clone, Debug)]
 pub struct LlogRecords<'a> {
     rest: &'a [u8],
@@ -287,7 +299,8 @@ impl<'a> Iterator for LlogRecords<'a> {
     type Item = Result<LlogRec<'a>, WireError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.rest.is_empty() {
+        if self.rest.is_empty() || self.rest.get(..4) == Some(&[0; 4]) {
+            self.rest = &[];
             return None;
         }
         let r = self.next_rec();
@@ -356,13 +369,13 @@ mod tests {
             llh_flags: LLOG_F_IS_PLAIN,
             ..LlogLogHdr::default()
         };
-        encode_llog_header(&hdr, 40, &mut buf).unwrap();
+        encode_llog_header(&hdr, 40, |i| i != 7, &mut buf).unwrap();
         assert_eq!(&buf[8..12], &LLOG_HDR_MAGIC.to_le_bytes());
         let h = LlogHeader::decode(&buf).unwrap();
-        assert_eq!(h.hdr.llh_count, 41);
+        assert_eq!(h.hdr.llh_count, 40);
         assert_eq!(h.last_index, 40);
         assert_eq!(h.chunk_size(), LLOG_MIN_CHUNK_SIZE);
-        assert!(h.is_live(0) && h.is_live(40) && !h.is_live(41));
+        assert!(h.is_live(0) && h.is_live(40) && !h.is_live(41) && !h.is_live(7));
         assert!(!h.is_live(u32::MAX));
 
         // A tail that disagrees, a length that is not a power of two.
@@ -412,6 +425,8 @@ mod tests {
         let mut it = LlogRecords::new(&bad_type[..off]);
         assert!(it.next().unwrap().is_err());
         assert!(it.next().is_none());
+        // The unused rest of a chunk ends the records.
+        assert_eq!(LlogRecords::new(&chunk).count(), 2);
     }
 
     #[test]
