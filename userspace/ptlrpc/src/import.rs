@@ -158,10 +158,31 @@ impl Import {
     /// [`Error::Timeout`], [`Error::Protocol`] for a malformed reply or
     /// one at the wrong offset, [`Error::Lnet`].
     pub fn rpc(&self, opc: Opcode, bufs: &[&[u8]]) -> Result<Message, Error> {
-        self.rpc_with(opc, 0, bufs)
+        self.rpc_with((self.request_portal, &self.replies), opc, 0, bufs)
     }
 
-    fn rpc_with(&self, opc: Opcode, op_flags: u32, bufs: &[&[u8]]) -> Result<Message, Error> {
+    /// Sends RPC `opc` with `bufs` on this connection to another service
+    /// of the target: to request portal `portals.0`, with the reply to
+    /// come to `portals.1` (as LDLM_CANCEL goes to the cancel service).
+    ///
+    /// # Errors
+    /// As [`Import::rpc`].
+    pub fn rpc_on(
+        &self,
+        portals: (u32, &ReplyPortal),
+        opc: Opcode,
+        bufs: &[&[u8]],
+    ) -> Result<Message, Error> {
+        self.rpc_with(portals, opc, 0, bufs)
+    }
+
+    fn rpc_with(
+        &self,
+        (request_portal, replies): (u32, &ReplyPortal),
+        opc: Opcode,
+        op_flags: u32,
+        bufs: &[&[u8]],
+    ) -> Result<Message, Error> {
         let conn = self.conn();
         let xid = next_xid();
         let body = PtlrpcBody {
@@ -181,10 +202,10 @@ impl Import {
             ..MsgHeader::default()
         };
         let (tx, rx) = mpsc::channel();
-        self.replies.waiting().insert(xid, tx);
+        replies.waiting().insert(xid, tx);
         let sent = self.node.put(
             self.target,
-            self.request_portal,
+            request_portal,
             xid,
             0,
             &pack(&header, &body, bufs),
@@ -192,7 +213,7 @@ impl Import {
         let got = sent
             .map_err(Error::from)
             .and_then(|()| rx.recv_timeout(self.timeout).map_err(|_| Error::Timeout));
-        self.replies.waiting().remove(&xid);
+        replies.waiting().remove(&xid);
         let put = got?;
         let want = if conn.at { AT_REPLY_OFFSET } else { 0 };
         if put.offset != want {
@@ -238,7 +259,8 @@ impl Import {
         } else {
             0
         };
-        let reply = self.rpc_with(self.kind.connect_opc(), flags, &bufs)?;
+        let portals = (self.request_portal, &*self.replies);
+        let reply = self.rpc_with(portals, self.kind.connect_opc(), flags, &bufs)?;
         format::CONNECT.reply.check(&reply.msg())?;
         let got = ObdConnectData::decode(reply.buffer(1).unwrap_or(&[]), reply.order())?;
         if got.connect_flags & !ocd.connect_flags != 0
