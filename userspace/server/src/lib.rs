@@ -10,6 +10,9 @@
 //! `-EOPNOTSUPP`. The server also runs the LNet echo service that
 //! `test_lnet.ko` uses.
 
+mod ldlm;
+mod llog;
+mod mgs;
 mod obd;
 mod target;
 
@@ -21,11 +24,14 @@ use rustre_lnet::wire::lustre::errno::{EINVAL, ENOTCONN, EOPNOTSUPP};
 use rustre_lnet::wire::ptlrpc::body::PTLRPC_MSG_VERSION;
 use rustre_lnet::wire::ptlrpc::opcode::{Opcode, Service as OpService};
 use rustre_lnet::wire::ptlrpc::portal::{
-    MDC_REPLY_PORTAL, MDS_REQUEST_PORTAL, MGC_REPLY_PORTAL, MGS_REQUEST_PORTAL, OSC_REPLY_PORTAL,
-    OST_REQUEST_PORTAL,
+    LDLM_CANCEL_REPLY_PORTAL, LDLM_CANCEL_REQUEST_PORTAL, MDC_REPLY_PORTAL, MDS_REQUEST_PORTAL,
+    MGC_REPLY_PORTAL, MGS_REQUEST_PORTAL, OSC_REPLY_PORTAL, OST_REQUEST_PORTAL,
 };
 use rustre_lnet::{fmt_nid, EchoPortal, Node};
 use rustre_ptlrpc::{Handler, Reply, Request, Service, TargetKind};
+
+use ldlm::Locks;
+use mgs::Mgs;
 
 pub use obd::{Export, Exports};
 pub use target::{targets, Target};
@@ -51,6 +57,8 @@ pub struct ServerConfig {
 struct State {
     targets: Vec<Target>,
     exports: Exports,
+    locks: Locks,
+    mgs: Mgs,
 }
 
 /// A running server.
@@ -65,30 +73,39 @@ impl Server {
     /// # Errors
     /// The LNet node's (binding the listening socket).
     pub fn start(config: ServerConfig) -> Result<Server, rustre_lnet::Error> {
+        let nid = config.lnet.nid;
         let node = Node::start(config.lnet)?;
         node.attach_portal(RUSTRE_ECHO_PORTAL, Arc::new(EchoPortal::new(ECHO_LIMIT)));
         let seed = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(1, |d| d.as_nanos() as u64);
+        let targets = targets(&config.fsname, config.osts);
         let state = Arc::new(State {
-            targets: targets(&config.fsname, config.osts),
+            mgs: Mgs::new(&config.fsname, nid, &targets),
+            targets,
             exports: Exports::new(seed),
+            locks: Locks::new(seed),
         });
         let services = [
             (
                 "mgs",
-                TargetKind::Mgs,
+                Some(TargetKind::Mgs),
                 (MGS_REQUEST_PORTAL, MGC_REPLY_PORTAL),
             ),
             (
                 "mdt",
-                TargetKind::Mdt,
+                Some(TargetKind::Mdt),
                 (MDS_REQUEST_PORTAL, MDC_REPLY_PORTAL),
             ),
             (
                 "ost",
-                TargetKind::Ost,
+                Some(TargetKind::Ost),
                 (OST_REQUEST_PORTAL, OSC_REPLY_PORTAL),
+            ),
+            (
+                "ldlm_canceld",
+                None,
+                (LDLM_CANCEL_REQUEST_PORTAL, LDLM_CANCEL_REPLY_PORTAL),
             ),
         ]
         .into_iter()
@@ -117,9 +134,10 @@ impl Server {
     }
 }
 
-/// The requests to one kind of target.
+/// The requests to one kind of target (or, for the lock cancel service,
+/// to any).
 struct Dispatch {
-    kind: TargetKind,
+    kind: Option<TargetKind>,
     state: Arc<State>,
 }
 
@@ -132,21 +150,29 @@ impl Dispatch {
             return Err(EINVAL);
         }
         let s = &self.state;
-        match opc {
-            Opcode::MgsConnect | Opcode::MdsConnect | Opcode::OstConnect => {
-                return Ok(s.exports.connect(&s.targets, self.kind, req));
-            }
-            _ => {}
+        if let (Some(kind), Opcode::MgsConnect | Opcode::MdsConnect | Opcode::OstConnect) =
+            (self.kind, opc)
+        {
+            return Ok(s.exports.connect(&s.targets, kind, req));
         }
         let export = s.exports.of(req)?;
-        if s.targets[export.target].kind != self.kind {
+        let kind = s.targets[export.target].kind;
+        if self.kind.is_some_and(|k| k != kind) {
             return Err(ENOTCONN);
         }
-        match opc {
-            Opcode::ObdPing => Ok(Reply::ok(vec![])),
-            Opcode::MgsDisconnect | Opcode::MdsDisconnect | Opcode::OstDisconnect => {
+        let handle = req.msg.body.handle;
+        match (self.kind, opc) {
+            (None, Opcode::LdlmCancel) => s.locks.cancel(handle, req),
+            (None, _) => Err(EOPNOTSUPP),
+            (_, Opcode::ObdPing) => Ok(Reply::ok(vec![])),
+            (_, Opcode::MgsDisconnect | Opcode::MdsDisconnect | Opcode::OstDisconnect) => {
+                s.locks.drop_export(handle);
                 Ok(s.exports.disconnect(&s.targets, req, &export))
             }
+            (Some(TargetKind::Mgs), Opcode::LdlmEnqueue) => s.locks.enqueue(handle, req),
+            (Some(TargetKind::Mgs), Opcode::LlogOriginHandleCreate) => s.mgs.open(req),
+            (Some(TargetKind::Mgs), Opcode::LlogOriginHandleReadHeader) => s.mgs.read_header(req),
+            (Some(TargetKind::Mgs), Opcode::LlogOriginHandleNextBlock) => s.mgs.next_block(req),
             _ => Err(EOPNOTSUPP),
         }
     }

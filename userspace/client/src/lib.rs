@@ -1,0 +1,13 @@
+//! The Rustre userspace client library: what a Lustre client does, over
+//! the userspace LNet and ptlrpc, for tests and for comparing the kernel
+//! client with.
+//!
+//! So far: the MGC ([`Mgc`]) connects to the MGS, takes the configuration
+//! lock and reads configuration logs; [`FsConfig::from_client_log`] turns
+//! the `<fsname>-client` log into the file system's targets.
+
+mod config;
+mod mgc;
+
+pub use config::{FsConfig, TargetInfo};
+pub use mgc::Mgc;
