@@ -104,6 +104,9 @@ pub(crate) struct Inner {
     peers: Peers,
     /// Outstanding GETs, by the object cookie of their return handle.
     gets: Mutex<HashMap<u64, mpsc::Sender<Vec<u8>>>>,
+    /// PUTs waiting for their ACK (the bytes the peer took), by the
+    /// object cookie of their ACK handle.
+    acks: Mutex<HashMap<u64, mpsc::Sender<u32>>>,
     next_cookie: AtomicU64,
     /// Serialises connection set-up, so that a peer gets one set.
     connecting: Mutex<()>,
@@ -151,6 +154,7 @@ impl Node {
             config,
             peers: Peers::default(),
             gets: Mutex::new(HashMap::new()),
+            acks: Mutex::new(HashMap::new()),
             next_cookie: AtomicU64::new(1),
             connecting: Mutex::new(()),
             portals: std::sync::RwLock::new(HashMap::new()),
@@ -230,6 +234,40 @@ impl Node {
             offset,
         };
         self.inner.send(target.nid, target.pid, put, payload)
+    }
+
+    /// PUTs `payload` as [`Node::put`] does, asking for an ACK, and waits
+    /// for it: returns the bytes the target took (as bulk senders do, so
+    /// that the data is in place before the reply that announces it).
+    ///
+    /// # Errors
+    /// [`Error::Timeout`] without an ACK within `timeout` (the target had
+    /// no buffer for it); connection errors.
+    pub fn put_acked(
+        &self,
+        target: ProcessId,
+        (portal, match_bits): (u32, u64),
+        payload: &[u8],
+        timeout: Duration,
+    ) -> Result<u32, Error> {
+        let cookie = self.inner.next_cookie.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = mpsc::channel();
+        let acks = || self.inner.acks.lock().unwrap_or_else(|e| e.into_inner());
+        acks().insert(cookie, tx);
+        let put = LnetMsg::Put {
+            ack_wmd: WireHandle {
+                interface_cookie: self.inner.local.incarnation,
+                object_cookie: cookie,
+            },
+            match_bits,
+            hdr_data: 0,
+            ptl_index: portal,
+            offset: 0,
+        };
+        let sent = self.inner.send(target.nid, target.pid, put, payload);
+        let got = sent.and_then(|()| rx.recv_timeout(timeout).map_err(|_| Error::Timeout));
+        acks().remove(&cookie);
+        got
     }
 
     /// GETs `length` bytes at `offset` of the buffer that `match_bits`
@@ -391,7 +429,20 @@ impl Inner {
                 Ok(())
             }
             LnetMsg::Hello { .. } => Err(Error::Protocol("HELLO after the handshake".into())),
-            LnetMsg::Ack { .. } => Ok(()),
+            LnetMsg::Ack {
+                dst_wmd, mlength, ..
+            } => {
+                let waiter = self
+                    .acks
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(&dst_wmd.object_cookie);
+                if let Some(tx) = waiter {
+                    // The sender may have given up already.
+                    let _ = tx.send(mlength);
+                }
+                Ok(())
+            }
             LnetMsg::Put {
                 ack_wmd,
                 match_bits,
