@@ -21,7 +21,7 @@ use rustre_lnet::wire::ptlrpc::portal::{
     LDLM_CANCEL_REPLY_PORTAL, LDLM_CANCEL_REQUEST_PORTAL, MGC_REPLY_PORTAL, MGS_REQUEST_PORTAL,
 };
 use rustre_lnet::{Node, ProcessId};
-use rustre_ptlrpc::{Error, Import, Message, ReplyPortal, TargetKind};
+use rustre_ptlrpc::{Error, Import, Message, PortalBuffers, TargetKind};
 
 /// `EBADR`: a log read past its end.
 const EBADR: i32 = 53;
@@ -32,7 +32,7 @@ const CLIENT_VERSION: u32 = 0x020f_0000;
 /// A connection to the MGS.
 pub struct Mgc {
     imp: Import,
-    cancel_replies: Arc<ReplyPortal>,
+    cancel_replies: Arc<PortalBuffers>,
 }
 
 /// The name of the MGS lock resource of a log: the file system name's
@@ -68,8 +68,8 @@ impl Mgc {
             nid: mgs.as_u64(),
             pid: LNET_PID_LUSTRE,
         };
-        let replies = ReplyPortal::attach(node, MGC_REPLY_PORTAL);
-        let cancel_replies = ReplyPortal::attach(node, LDLM_CANCEL_REPLY_PORTAL);
+        let replies = PortalBuffers::attach(node, MGC_REPLY_PORTAL);
+        let cancel_replies = PortalBuffers::attach(node, LDLM_CANCEL_REPLY_PORTAL);
         let imp = Import::new(
             node,
             target,

@@ -1,11 +1,9 @@
 //! The client side: an [`Import`] is a connection to one target (an MGS,
-//! MDT or OST) and sends it RPCs; a [`ReplyPortal`] takes the replies that
+//! MDT or OST) and sends it RPCs; a [`PortalBuffers`] takes the replies that
 //! targets PUT to one of the client's reply portals and hands each to the
 //! RPC waiting for its XID.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -17,8 +15,9 @@ use rustre_lnet::wire::ptlrpc::body::{
 use rustre_lnet::wire::ptlrpc::format;
 use rustre_lnet::wire::ptlrpc::msg::{MsgHeader, MSGHDR_AT_SUPPORT};
 use rustre_lnet::wire::ptlrpc::opcode::Opcode;
-use rustre_lnet::{IncomingPut, Node, Portal, ProcessId};
+use rustre_lnet::{Node, ProcessId};
 
+use crate::buffers::PortalBuffers;
 use crate::error::Error;
 use crate::message::{pack, Message};
 use crate::service::AT_REPLY_OFFSET;
@@ -39,37 +38,6 @@ fn next_xid() -> u64 {
         .map_or(1, |d| d.as_micros() as u64);
     let _ = NEXT.compare_exchange(0, start, Ordering::Relaxed, Ordering::Relaxed);
     NEXT.fetch_add(1, Ordering::Relaxed)
-}
-
-/// The replies that targets PUT to one reply portal of the client, by XID.
-#[derive(Default)]
-pub struct ReplyPortal {
-    waiting: Mutex<HashMap<u64, Sender<IncomingPut>>>,
-}
-
-impl ReplyPortal {
-    /// Attaches a reply portal to `portal` of `node`.
-    pub fn attach(node: &Node, portal: u32) -> Arc<ReplyPortal> {
-        let p = Arc::new(ReplyPortal::default());
-        node.attach_portal(portal, p.clone());
-        p
-    }
-
-    fn waiting(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Sender<IncomingPut>>> {
-        self.waiting.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-impl Portal for ReplyPortal {
-    fn put(&self, put: IncomingPut) -> Option<u32> {
-        let len = u32::try_from(put.payload.len()).ok()?;
-        let tx = self.waiting().remove(&put.match_bits)?;
-        tx.send(put).ok().map(|()| len)
-    }
-
-    fn get(&self, _: ProcessId, _: u64, _: u32, _: u32) -> Option<Vec<u8>> {
-        None
-    }
 }
 
 /// The kind of a target, which picks its connect and disconnect opcodes.
@@ -119,7 +87,7 @@ pub struct Import {
     kind: TargetKind,
     uuid: String,
     request_portal: u32,
-    replies: Arc<ReplyPortal>,
+    replies: Arc<PortalBuffers>,
     timeout: Duration,
     conn: Mutex<Connection>,
 }
@@ -133,7 +101,7 @@ impl Import {
         kind: TargetKind,
         uuid: &str,
         request_portal: u32,
-        replies: Arc<ReplyPortal>,
+        replies: Arc<PortalBuffers>,
     ) -> Import {
         Import {
             node: node.clone(),
@@ -169,7 +137,7 @@ impl Import {
     /// As [`Import::rpc`].
     pub fn rpc_on(
         &self,
-        portals: (u32, &ReplyPortal),
+        portals: (u32, &PortalBuffers),
         opc: Opcode,
         bufs: &[&[u8]],
     ) -> Result<Message, Error> {
@@ -178,7 +146,7 @@ impl Import {
 
     fn rpc_with(
         &self,
-        (request_portal, replies): (u32, &ReplyPortal),
+        (request_portal, replies): (u32, &PortalBuffers),
         opc: Opcode,
         op_flags: u32,
         bufs: &[&[u8]],
@@ -201,8 +169,7 @@ impl Import {
             flags: if conn.at { MSGHDR_AT_SUPPORT } else { 0 },
             ..MsgHeader::default()
         };
-        let (tx, rx) = mpsc::channel();
-        replies.waiting().insert(xid, tx);
+        let rx = replies.expect(xid);
         let sent = self.node.put(
             self.target,
             request_portal,
@@ -213,7 +180,7 @@ impl Import {
         let got = sent
             .map_err(Error::from)
             .and_then(|()| rx.recv_timeout(self.timeout).map_err(|_| Error::Timeout));
-        replies.waiting().remove(&xid);
+        replies.withdraw(xid);
         let put = got?;
         let want = if conn.at { AT_REPLY_OFFSET } else { 0 };
         if put.offset != want {

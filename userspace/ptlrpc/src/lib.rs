@@ -10,18 +10,21 @@
 //!   match bits, at offset 224 when the client does adaptive timeouts.
 //! - [`Import`] (client side): a connection to one target: XIDs, the
 //!   request PUT, the wait for the reply on the reply portal, and the
-//!   connect, ping and disconnect RPCs.
+//!   connect, ping and disconnect RPCs; [`PortalBuffers`] hold what a
+//!   client registers on its reply and bulk portals.
 //!
 //! Every length in a received message is checked by the wire crate before
 //! anything reads it; a malformed request is logged and dropped, as a
 //! Lustre server does, and a malformed reply is an [`Error::Protocol`].
 
+mod buffers;
 mod error;
 mod import;
 mod message;
 mod service;
 
+pub use buffers::PortalBuffers;
 pub use error::Error;
-pub use import::{Import, ReplyPortal, TargetKind};
+pub use import::{Import, TargetKind};
 pub use message::{pack, Message};
 pub use service::{Handler, Reply, Request, Service};

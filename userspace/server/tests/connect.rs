@@ -12,7 +12,7 @@ use rustre_lnet::wire::lustre::obd::ObdConnectData;
 use rustre_lnet::wire::ptlrpc::opcode::Opcode;
 use rustre_lnet::wire::ptlrpc::portal::*;
 use rustre_lnet::{AcceptMode, Config, Node, ProcessId, SourcePort};
-use rustre_ptlrpc::{Error, Import, ReplyPortal, TargetKind};
+use rustre_ptlrpc::{Error, Import, PortalBuffers, TargetKind};
 use rustre_server::{Server, ServerConfig};
 
 /// A server on `ip` with `osts` OSTs, and a client node that reaches it.
@@ -57,9 +57,9 @@ fn imports(server: &Server, client: &Node, osts: u32) -> Vec<(Import, u64)> {
         nid: server.node().nid().as_u64(),
         pid: LNET_PID_LUSTRE,
     };
-    let mgc = ReplyPortal::attach(client, MGC_REPLY_PORTAL);
-    let mdc = ReplyPortal::attach(client, MDC_REPLY_PORTAL);
-    let osc = ReplyPortal::attach(client, OSC_REPLY_PORTAL);
+    let mgc = PortalBuffers::attach(client, MGC_REPLY_PORTAL);
+    let mdc = PortalBuffers::attach(client, MDC_REPLY_PORTAL);
+    let osc = PortalBuffers::attach(client, OSC_REPLY_PORTAL);
     let common = OBD_CONNECT_VERSION | OBD_CONNECT_AT | OBD_CONNECT_FULL20;
     let mut v = vec![
         (
@@ -139,7 +139,7 @@ fn refuses_what_it_cannot_serve() {
         nid: server.node().nid().as_u64(),
         pid: LNET_PID_LUSTRE,
     };
-    let replies = ReplyPortal::attach(&client, MDC_REPLY_PORTAL);
+    let replies = PortalBuffers::attach(&client, MDC_REPLY_PORTAL);
     let imp = |uuid: &str| {
         Import::new(
             &client,
