@@ -79,14 +79,58 @@ wire_struct! {
     }
 }
 
-/// `OBD_MD_FLID`: the FID is meant.
+/// `OBD_MD_FLID`: the FID.
 pub const OBD_MD_FLID: u64 = 0x1;
-/// `OBD_MD_FLSIZE`: the size is meant.
+/// `OBD_MD_FLATIME`: the access time.
+pub const OBD_MD_FLATIME: u64 = 0x2;
+/// `OBD_MD_FLMTIME`: the modification time.
+pub const OBD_MD_FLMTIME: u64 = 0x4;
+/// `OBD_MD_FLCTIME`: the change time.
+pub const OBD_MD_FLCTIME: u64 = 0x8;
+/// `OBD_MD_FLSIZE`: the size.
 pub const OBD_MD_FLSIZE: u64 = 0x10;
-/// `OBD_MD_FLMODE`: the mode is meant.
+/// `OBD_MD_FLBLOCKS`: the blocks.
+pub const OBD_MD_FLBLOCKS: u64 = 0x20;
+/// `OBD_MD_FLBLKSZ`: the block size.
+pub const OBD_MD_FLBLKSZ: u64 = 0x40;
+/// `OBD_MD_FLMODE`: the permission bits.
 pub const OBD_MD_FLMODE: u64 = 0x80;
-/// `OBD_MD_FLEASIZE`: a layout follows.
-pub const OBD_MD_FLEASIZE: u64 = 0x2_0000;
+/// `OBD_MD_FLTYPE`: the file type.
+pub const OBD_MD_FLTYPE: u64 = 0x100;
+/// `OBD_MD_FLUID`: the owner.
+pub const OBD_MD_FLUID: u64 = 0x200;
+/// `OBD_MD_FLGID`: the group.
+pub const OBD_MD_FLGID: u64 = 0x400;
+/// `OBD_MD_FLFLAGS`: the flags.
+pub const OBD_MD_FLFLAGS: u64 = 0x800;
+/// `OBD_MD_FLNLINK`: the link count.
+pub const OBD_MD_FLNLINK: u64 = 0x2000;
+/// `OBD_MD_FLPARENT`: the parent.
+pub const OBD_MD_FLPARENT: u64 = 0x4000;
+/// `OBD_MD_FLRDEV`: the device number.
+pub const OBD_MD_FLRDEV: u64 = 0x10000;
+/// `OBD_MD_FLEASIZE`: a file layout follows.
+pub const OBD_MD_FLEASIZE: u64 = 0x20000;
+/// `OBD_MD_LINKNAME`: a symlink target follows.
+pub const OBD_MD_LINKNAME: u64 = 0x40000;
+/// `OBD_MD_FLHANDLE`: the open handle.
+pub const OBD_MD_FLHANDLE: u64 = 0x80000;
+/// `OBD_MD_FLDIREA`: a directory layout follows.
+pub const OBD_MD_FLDIREA: u64 = 0x1000_0000;
+/// `OBD_MD_FLMODEASIZE`: the largest layout size.
+pub const OBD_MD_FLMODEASIZE: u64 = 0x8000_0000;
+/// `OBD_MD_MEA`: a directory stripe layout.
+pub const OBD_MD_MEA: u64 = 0x4_0000_0000;
+/// `OBD_MD_FLXATTR`: an extended attribute value.
+pub const OBD_MD_FLXATTR: u64 = 0x10_0000_0000;
+/// `OBD_MD_FLXATTRLS`: the list of extended attribute names.
+pub const OBD_MD_FLXATTRLS: u64 = 0x20_0000_0000;
+/// `OBD_MD_FLACL`: an ACL follows.
+pub const OBD_MD_FLACL: u64 = 0x80_0000_0000;
+/// `OBD_MD_FLPROJID`: the project id.
+pub const OBD_MD_FLPROJID: u64 = 0x0100_0000_0000_0000;
+/// `OBD_MD_FLBTIME`: the birth time.
+pub const OBD_MD_FLBTIME: u64 = 0x1000_0000_0000_0000;
 /// `OBD_MD_FLGETATTR`: the attributes a getattr asks for.
 pub const OBD_MD_FLGETATTR: u64 = 0x1100_0000_0101_6fdf;
 

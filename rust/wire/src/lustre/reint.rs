@@ -27,6 +27,41 @@ pub const REINT_RMENTRY: u32 = 8;
 /// The size of every reint record.
 pub const MDT_REC_SIZE: usize = 136;
 
+/// `MDS_ATTR_MODE` in `sa_valid`: the mode.
+pub const MDS_ATTR_MODE: u64 = 0x1;
+/// `MDS_ATTR_UID` in `sa_valid`: the owner.
+pub const MDS_ATTR_UID: u64 = 0x2;
+/// `MDS_ATTR_GID` in `sa_valid`: the group.
+pub const MDS_ATTR_GID: u64 = 0x4;
+/// `MDS_ATTR_SIZE` in `sa_valid`: the size.
+pub const MDS_ATTR_SIZE: u64 = 0x8;
+/// `MDS_ATTR_ATIME` in `sa_valid`: the access time, to now.
+pub const MDS_ATTR_ATIME: u64 = 0x10;
+/// `MDS_ATTR_MTIME` in `sa_valid`: the modification time, to now.
+pub const MDS_ATTR_MTIME: u64 = 0x20;
+/// `MDS_ATTR_CTIME` in `sa_valid`: the change time.
+pub const MDS_ATTR_CTIME: u64 = 0x40;
+/// `MDS_ATTR_ATIME_SET` in `sa_valid`: the access time, as given.
+pub const MDS_ATTR_ATIME_SET: u64 = 0x80;
+/// `MDS_ATTR_MTIME_SET` in `sa_valid`: the modification time, as given.
+pub const MDS_ATTR_MTIME_SET: u64 = 0x100;
+/// `MDS_ATTR_FORCE` in `sa_valid`: whatever the permissions.
+pub const MDS_ATTR_FORCE: u64 = 0x200;
+/// `MDS_ATTR_ATTR_FLAG` in `sa_valid`: the inode flags.
+pub const MDS_ATTR_ATTR_FLAG: u64 = 0x400;
+/// `MDS_ATTR_KILL_SUID` in `sa_valid`: clear set-user-id.
+pub const MDS_ATTR_KILL_SUID: u64 = 0x800;
+/// `MDS_ATTR_KILL_SGID` in `sa_valid`: clear set-group-id.
+pub const MDS_ATTR_KILL_SGID: u64 = 0x1000;
+/// `MDS_ATTR_CTIME_SET` in `sa_valid`: the change time, as given.
+pub const MDS_ATTR_CTIME_SET: u64 = 0x2000;
+/// `MDS_ATTR_FROM_OPEN` in `sa_valid`: part of an open.
+pub const MDS_ATTR_FROM_OPEN: u64 = 0x4000;
+/// `MDS_ATTR_BLOCKS` in `sa_valid`: the blocks.
+pub const MDS_ATTR_BLOCKS: u64 = 0x8000;
+/// `MDS_ATTR_PROJID` in `sa_valid`: the project id.
+pub const MDS_ATTR_PROJID: u64 = 0x10000;
+
 wire_struct! {
     /// `struct mdt_rec_create`: create (mkdir, mknod, symlink) and open.
     /// `fid1` is the parent, `fid2` the new object (allocated by the
