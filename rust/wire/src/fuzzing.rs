@@ -22,7 +22,7 @@ use crate::lustre::mdt::MdtBody;
 use crate::lustre::mgs::{LlogdBody, MgsConfigBody, MgsConfigRes};
 use crate::lustre::obd::{LuSeqRange, ObdConnectData, ObdStatfs};
 use crate::lustre::ost::{NiobufRemote, ObdIoobj, Obdo, OstLvb};
-use crate::lustre::reint::{MdtRecCreate, MdtRecReint, MdtRecSetattr};
+use crate::lustre::reint::{MdtRecCreate, MdtRecReint, MdtRecSetattr, MdtRecSetxattr};
 use crate::mount_source::MountSource;
 use crate::nid::Nid;
 use crate::ptlrpc::body::PtlrpcBody;
@@ -128,6 +128,7 @@ pub fn structures(buf: &[u8]) {
         let _ = MdtRecCreate::decode(buf, order);
         let _ = MdtRecSetattr::decode(buf, order);
         let _ = MdtRecReint::decode(buf, order);
+        let _ = MdtRecSetxattr::decode(buf, order);
         let _ = MgsConfigBody::decode(buf, order);
         let _ = MgsConfigRes::decode(buf, order);
         let _ = LlogdBody::decode(buf, order);

@@ -73,6 +73,7 @@ fixed_structs! {
     mdt_rec_create: MdtRecCreate = wire::lustre::reint::MDT_REC_CREATE_SIZE;
     mdt_rec_setattr: MdtRecSetattr = wire::lustre::reint::MDT_REC_SETATTR_SIZE;
     mdt_rec_reint: MdtRecReint = wire::lustre::reint::MDT_REC_REINT_SIZE;
+    mdt_rec_setxattr: wire::lustre::reint::MdtRecSetxattr = wire::lustre::reint::MDT_REC_SETXATTR_SIZE;
     mgs_config_body: MgsConfigBody = wire::lustre::mgs::MGS_CONFIG_BODY_SIZE;
     mgs_config_res: MgsConfigRes = wire::lustre::mgs::MGS_CONFIG_RES_SIZE;
     llogd_body: LlogdBody = wire::lustre::mgs::LLOGD_BODY_SIZE;

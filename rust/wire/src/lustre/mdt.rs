@@ -125,6 +125,8 @@ pub const OBD_MD_MEA: u64 = 0x4_0000_0000;
 pub const OBD_MD_FLXATTR: u64 = 0x10_0000_0000;
 /// `OBD_MD_FLXATTRLS`: the list of extended attribute names.
 pub const OBD_MD_FLXATTRLS: u64 = 0x20_0000_0000;
+/// `OBD_MD_FLXATTRRM`: remove the extended attribute.
+pub const OBD_MD_FLXATTRRM: u64 = 0x40_0000_0000;
 /// `OBD_MD_FLACL`: an ACL follows.
 pub const OBD_MD_FLACL: u64 = 0x80_0000_0000;
 /// `OBD_MD_FLPROJID`: the project id.

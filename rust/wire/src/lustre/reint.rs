@@ -172,6 +172,54 @@ wire_struct! {
     }
 }
 
+/// `XATTR_CREATE` in `sx_flags`: fail if the attribute exists.
+pub const XATTR_CREATE: u32 = 1;
+/// `XATTR_REPLACE` in `sx_flags`: fail unless the attribute exists.
+pub const XATTR_REPLACE: u32 = 2;
+
+wire_struct! {
+    /// `struct mdt_rec_setxattr` (REINT_SETXATTR): the name and value
+    /// travel in their own buffers.
+    pub struct MdtRecSetxattr("mdt_rec_setxattr", RawMdtRecSetxattr, MDT_REC_SETXATTR_SIZE = 136) {
+        /// `REINT_SETXATTR`.
+        sx_opcode @ 0: u32 = u32,
+        /// The caller's capabilities.
+        sx_cap @ 4: u32 = u32,
+        /// The caller's fs uid.
+        sx_fsuid @ 8: u32 = u32,
+        /// High bits of the fs uid.
+        sx_fsuid_h @ 12: u32 = u32,
+        /// The caller's fs gid.
+        sx_fsgid @ 16: u32 = u32,
+        /// High bits of the fs gid.
+        sx_fsgid_h @ 20: u32 = u32,
+        /// A supplementary group.
+        sx_suppgid1 @ 24: u32 = u32,
+        /// High bits.
+        sx_suppgid1_h @ 28: u32 = u32,
+        /// Another supplementary group.
+        sx_suppgid2 @ 32: u32 = u32,
+        /// High bits.
+        sx_suppgid2_h @ 36: u32 = u32,
+        /// The object.
+        sx_fid @ 40: LuFid = RawFid,
+        /// Padding, zero (where the other records have `fid2`).
+        sx_padding_1 @ 56: [u64; 2] = [u64; 2],
+        /// `OBD_MD_FLXATTR` to set, `OBD_MD_FLXATTRRM` to remove.
+        sx_valid @ 72: u64 = u64,
+        /// The time of the change, in seconds.
+        sx_time @ 80: u64 = u64,
+        /// Padding, zero.
+        sx_padding_5 @ 88: [u64; 3] = [u64; 3],
+        /// The value's size.
+        sx_size @ 112: u32 = u32,
+        /// `XATTR_CREATE` or `XATTR_REPLACE`, or 0.
+        sx_flags @ 116: u32 = u32,
+        /// Padding, zero.
+        sx_padding_8 @ 120: [u32; 4] = [u32; 4],
+    }
+}
+
 wire_struct! {
     /// `struct mdt_rec_reint`, the generic view of a reint record, which
     /// unlink (`fid1` the parent, `fid2` the child), rename (`fid1` the
