@@ -126,7 +126,34 @@ impl Import {
     /// [`Error::Timeout`], [`Error::Protocol`] for a malformed reply or
     /// one at the wrong offset, [`Error::Lnet`].
     pub fn rpc(&self, opc: Opcode, bufs: &[&[u8]]) -> Result<Message, Error> {
-        self.rpc_with((self.request_portal, &self.replies), opc, 0, bufs)
+        self.rpc_with(
+            next_xid(),
+            (self.request_portal, &self.replies),
+            opc,
+            0,
+            bufs,
+        )
+    }
+
+    /// A new XID, for an RPC whose bulk buffers must be registered under
+    /// it before it is sent ([`Import::rpc_xid`]).
+    pub fn new_xid(&self) -> u64 {
+        next_xid()
+    }
+
+    /// Sends RPC `opc` with XID `xid` (from [`Import::new_xid`]) to request
+    /// portal `portals.0`, the reply to come to `portals.1`.
+    ///
+    /// # Errors
+    /// As [`Import::rpc`].
+    pub fn rpc_xid(
+        &self,
+        xid: u64,
+        portals: (u32, &PortalBuffers),
+        opc: Opcode,
+        bufs: &[&[u8]],
+    ) -> Result<Message, Error> {
+        self.rpc_with(xid, portals, opc, 0, bufs)
     }
 
     /// Sends RPC `opc` with `bufs` on this connection to another service
@@ -141,18 +168,18 @@ impl Import {
         opc: Opcode,
         bufs: &[&[u8]],
     ) -> Result<Message, Error> {
-        self.rpc_with(portals, opc, 0, bufs)
+        self.rpc_with(next_xid(), portals, opc, 0, bufs)
     }
 
     fn rpc_with(
         &self,
+        xid: u64,
         (request_portal, replies): (u32, &PortalBuffers),
         opc: Opcode,
         op_flags: u32,
         bufs: &[&[u8]],
     ) -> Result<Message, Error> {
         let conn = self.conn();
-        let xid = next_xid();
         let body = PtlrpcBody {
             handle: conn.handle,
             msg_type: PTL_RPC_MSG_REQUEST,
@@ -227,7 +254,7 @@ impl Import {
             0
         };
         let portals = (self.request_portal, &*self.replies);
-        let reply = self.rpc_with(portals, self.kind.connect_opc(), flags, &bufs)?;
+        let reply = self.rpc_with(next_xid(), portals, self.kind.connect_opc(), flags, &bufs)?;
         format::CONNECT.reply.check(&reply.msg())?;
         let got = ObdConnectData::decode(reply.buffer(1).unwrap_or(&[]), reply.order())?;
         if got.connect_flags & !ocd.connect_flags != 0

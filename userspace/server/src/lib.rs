@@ -12,6 +12,7 @@
 
 mod ldlm;
 mod llog;
+mod mdt;
 mod mgs;
 mod obd;
 mod target;
@@ -24,13 +25,15 @@ use rustre_lnet::wire::lustre::errno::{EINVAL, ENOTCONN, EOPNOTSUPP};
 use rustre_lnet::wire::ptlrpc::body::PTLRPC_MSG_VERSION;
 use rustre_lnet::wire::ptlrpc::opcode::{Opcode, Service as OpService};
 use rustre_lnet::wire::ptlrpc::portal::{
-    LDLM_CANCEL_REPLY_PORTAL, LDLM_CANCEL_REQUEST_PORTAL, MDC_REPLY_PORTAL, MDS_REQUEST_PORTAL,
-    MGC_REPLY_PORTAL, MGS_REQUEST_PORTAL, OSC_REPLY_PORTAL, OST_REQUEST_PORTAL,
+    LDLM_CANCEL_REPLY_PORTAL, LDLM_CANCEL_REQUEST_PORTAL, MDC_REPLY_PORTAL, MDS_IO_PORTAL,
+    MDS_READPAGE_PORTAL, MDS_REQUEST_PORTAL, MGC_REPLY_PORTAL, MGS_REQUEST_PORTAL,
+    OSC_REPLY_PORTAL, OST_REQUEST_PORTAL, SEQ_METADATA_PORTAL,
 };
 use rustre_lnet::{fmt_nid, EchoPortal, Node};
 use rustre_ptlrpc::{Handler, Reply, Request, Service, TargetKind};
 
 use ldlm::Locks;
+use mdt::Mdt;
 use mgs::Mgs;
 
 pub use obd::{Export, Exports};
@@ -41,6 +44,46 @@ const ECHO_LIMIT: usize = 256 << 20;
 
 /// Worker threads per service.
 const THREADS: usize = 4;
+
+/// The services: name, the kind of target they serve (`None`: any),
+/// request and reply portals.
+const SERVICES: &[(&str, Option<TargetKind>, (u32, u32))] = &[
+    (
+        "mgs",
+        Some(TargetKind::Mgs),
+        (MGS_REQUEST_PORTAL, MGC_REPLY_PORTAL),
+    ),
+    (
+        "mdt",
+        Some(TargetKind::Mdt),
+        (MDS_REQUEST_PORTAL, MDC_REPLY_PORTAL),
+    ),
+    (
+        "mdt_readpage",
+        Some(TargetKind::Mdt),
+        (MDS_READPAGE_PORTAL, MDC_REPLY_PORTAL),
+    ),
+    (
+        "mdt_io",
+        Some(TargetKind::Mdt),
+        (MDS_IO_PORTAL, MDC_REPLY_PORTAL),
+    ),
+    (
+        "mdt_seqm",
+        Some(TargetKind::Mdt),
+        (SEQ_METADATA_PORTAL, MDC_REPLY_PORTAL),
+    ),
+    (
+        "ost",
+        Some(TargetKind::Ost),
+        (OST_REQUEST_PORTAL, OSC_REPLY_PORTAL),
+    ),
+    (
+        "ldlm_canceld",
+        None,
+        (LDLM_CANCEL_REQUEST_PORTAL, LDLM_CANCEL_REPLY_PORTAL),
+    ),
+];
 
 /// How the server is set up.
 #[derive(Clone, Debug)]
@@ -59,6 +102,7 @@ struct State {
     exports: Exports,
     locks: Locks,
     mgs: Mgs,
+    mdt: Mdt,
 }
 
 /// A running server.
@@ -85,38 +129,18 @@ impl Server {
             targets,
             exports: Exports::new(seed),
             locks: Locks::new(seed),
+            mdt: Mdt::new(&node),
         });
-        let services = [
-            (
-                "mgs",
-                Some(TargetKind::Mgs),
-                (MGS_REQUEST_PORTAL, MGC_REPLY_PORTAL),
-            ),
-            (
-                "mdt",
-                Some(TargetKind::Mdt),
-                (MDS_REQUEST_PORTAL, MDC_REPLY_PORTAL),
-            ),
-            (
-                "ost",
-                Some(TargetKind::Ost),
-                (OST_REQUEST_PORTAL, OSC_REPLY_PORTAL),
-            ),
-            (
-                "ldlm_canceld",
-                None,
-                (LDLM_CANCEL_REQUEST_PORTAL, LDLM_CANCEL_REPLY_PORTAL),
-            ),
-        ]
-        .into_iter()
-        .map(|(name, kind, portals)| {
-            let dispatch = Arc::new(Dispatch {
-                kind,
-                state: state.clone(),
-            });
-            Service::start(&node, name, portals, THREADS, dispatch)
-        })
-        .collect();
+        let services = SERVICES
+            .iter()
+            .map(|&(name, kind, portals)| {
+                let dispatch = Arc::new(Dispatch {
+                    kind,
+                    state: state.clone(),
+                });
+                Service::start(&node, name, portals, THREADS, dispatch)
+            })
+            .collect();
         Ok(Server {
             node,
             _services: services,
@@ -173,6 +197,7 @@ impl Dispatch {
             (Some(TargetKind::Mgs), Opcode::LlogOriginHandleCreate) => s.mgs.open(req),
             (Some(TargetKind::Mgs), Opcode::LlogOriginHandleReadHeader) => s.mgs.read_header(req),
             (Some(TargetKind::Mgs), Opcode::LlogOriginHandleNextBlock) => s.mgs.next_block(req),
+            (Some(TargetKind::Mdt), _) => s.mdt.handle(opc, req),
             _ => Err(EOPNOTSUPP),
         }
     }

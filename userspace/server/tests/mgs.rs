@@ -3,29 +3,18 @@
 //! `<fsname>-client` log read chunk by chunk, the targets it names; and a
 //! log that does not exist.
 
-use std::net::SocketAddr;
+mod common;
 
 use rustre_client::{FsConfig, Mgc};
 use rustre_lnet::wire::lustre::errno::ENOENT;
-use rustre_lnet::{AcceptMode, Config, Node, SourcePort};
+use rustre_lnet::Node;
 use rustre_ptlrpc::Error;
-use rustre_server::{Server, ServerConfig};
+use rustre_server::Server;
 
 fn setup(ip: &str, client_ip: &str, osts: u32) -> (Server, Node) {
-    let mut lnet = Config::new(format!("{ip}@tcp").parse().unwrap());
-    lnet.listen = Some(SocketAddr::new(ip.parse().unwrap(), 0));
-    lnet.accept = AcceptMode::All;
-    let server = Server::start(ServerConfig {
-        lnet,
-        fsname: "scratch".into(),
-        osts,
-    })
-    .unwrap();
-    let mut c = Config::new(format!("{client_ip}@tcp").parse().unwrap());
-    c.listen = None;
-    c.source_port = SourcePort::Any;
-    c.peer_port = server.node().listen_addr().unwrap().port();
-    (server, Node::start(c).unwrap())
+    let server = common::server(ip, osts);
+    let client = common::client(&server, client_ip);
+    (server, client)
 }
 
 /// Reads the client log of a server with `osts` OSTs and checks it.

@@ -1,0 +1,457 @@
+//! The MDT: the namespace and its RPCs.
+//!
+//! - SEQ_QUERY grants a client a sequence of FIDs for the objects it
+//!   creates.
+//! - MDS_STATFS, MDS_GET_ROOT, MDS_GETATTR (by FID), MDS_GETATTR_NAME (by
+//!   parent and name), MDS_GETXATTR, MDS_SYNC read.
+//! - MDS_REINT changes: CREATE (mkdir, mknod, symlink, and files without
+//!   an open), UNLINK (and rmdir), RENAME, LINK, SETATTR, SETXATTR. Each
+//!   gets a transaction number; the namespace lives in memory, so every
+//!   transaction is committed as soon as it is done (`pb_last_committed`).
+//! - MDS_READPAGE sends directory pages in hash order (`readdir.rs`) as a
+//!   bulk PUT, then replies.
+//!
+//! Every request's buffers are checked against its format first; every
+//! name must be NUL-terminated within its buffer.
+
+mod namespace;
+mod readdir;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rustre_lnet::wire::lustre::errno::{EEXIST, EINVAL, ENODATA, EOPNOTSUPP, EPROTO, ERANGE};
+use rustre_lnet::wire::lustre::fid::LuFid;
+use rustre_lnet::wire::lustre::mdt::*;
+use rustre_lnet::wire::lustre::obd::{LuSeqRange, ObdStatfs, LU_SEQ_RANGE_SIZE, OBD_STATFS_SIZE};
+use rustre_lnet::wire::lustre::reint::*;
+use rustre_lnet::wire::ptlrpc::format::{self, Side};
+use rustre_lnet::wire::ptlrpc::opcode::Opcode;
+use rustre_lnet::wire::ptlrpc::portal::MDS_BULK_PORTAL;
+use rustre_lnet::Node;
+use rustre_ptlrpc::{Reply, Request};
+
+pub use namespace::{Inode, Kind, Namespace, NewInode, S_IFDIR, S_IFLNK, S_IFMT};
+
+/// The first sequence granted to clients (`FID_SEQ_NORMAL`).
+const FIRST_SEQ: u64 = 0x2_0000_0400;
+
+/// How long a bulk PUT may wait for the client's ACK.
+const BULK_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The largest readdir transfer (`ocd_brw_size` for MDTs).
+const MAX_READDIR: usize = 1 << 20;
+
+/// The MDT.
+pub struct Mdt {
+    ns: Mutex<Namespace>,
+    next_seq: AtomicU64,
+    transno: AtomicU64,
+    node: Node,
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Checks `req` against `side` of a format.
+fn check(req: &Request, side: Side) -> Result<(), i32> {
+    side.check(&req.msg.msg()).map_err(|e| {
+        eprintln!(
+            "{}: x{}: malformed request: {e}",
+            rustre_lnet::fmt_nid(req.peer.nid),
+            req.xid
+        );
+        EPROTO
+    })
+}
+
+/// The bytes of buffer `i` before its NUL (formats check there is one).
+fn name(req: &Request, i: usize) -> &[u8] {
+    let b = req.msg.buffer(i).unwrap_or(&[]);
+    b.split(|c| *c == 0).next().unwrap_or(&[])
+}
+
+fn encoded(
+    size: usize,
+    f: impl FnOnce(&mut [u8]) -> Result<(), rustre_lnet::wire::error::WireError>,
+) -> Vec<u8> {
+    let mut b = vec![0u8; size];
+    f(&mut b).expect("sized for the structure");
+    b
+}
+
+/// The `mdt_body` that describes `inode`.
+pub fn body_of(inode: &Inode) -> MdtBody {
+    let mut valid = OBD_MD_FLID
+        | OBD_MD_FLATIME
+        | OBD_MD_FLMTIME
+        | OBD_MD_FLCTIME
+        | OBD_MD_FLMODE
+        | OBD_MD_FLTYPE
+        | OBD_MD_FLUID
+        | OBD_MD_FLGID
+        | OBD_MD_FLNLINK
+        | OBD_MD_FLRDEV;
+    // The OSTs know the size of a file that has objects; the MDT the rest.
+    if !matches!(inode.kind, Kind::File(Some(_))) {
+        valid |= OBD_MD_FLSIZE | OBD_MD_FLBLOCKS;
+    }
+    MdtBody {
+        fid1: inode.fid,
+        valid,
+        size: inode.size,
+        blocks: inode.size.div_ceil(512),
+        atime: inode.times[0],
+        mtime: inode.times[1],
+        ctime: inode.times[2],
+        mode: inode.mode,
+        uid: inode.uid,
+        gid: inode.gid,
+        nlink: inode.nlink,
+        rdev: inode.rdev,
+        ..MdtBody::default()
+    }
+}
+
+/// The reply of a getattr: the body, and the layout or link target when
+/// the client asked for it and made room.
+fn getattr_reply(inode: &Inode, asked: &MdtBody) -> Vec<Vec<u8>> {
+    let mut body = body_of(inode);
+    let md = match &inode.kind {
+        Kind::File(Some(layout)) if asked.valid & OBD_MD_FLEASIZE != 0 => {
+            body.valid |= OBD_MD_FLEASIZE;
+            layout.clone()
+        }
+        Kind::Symlink(target) if asked.valid & OBD_MD_LINKNAME != 0 => {
+            body.valid |= OBD_MD_LINKNAME;
+            let mut t = target.clone();
+            t.push(0);
+            t
+        }
+        _ => Vec::new(),
+    };
+    if md.len() > asked.eadatasize as usize {
+        // No room: say how much, send nothing.
+        body.eadatasize = md.len() as u32;
+        return vec![encoded(MDT_BODY_SIZE, |b| body.encode(b)), vec![]];
+    }
+    body.eadatasize = md.len() as u32;
+    vec![encoded(MDT_BODY_SIZE, |b| body.encode(b)), md]
+}
+
+impl Mdt {
+    /// A new MDT with an empty root directory, sending bulk with `node`.
+    pub fn new(node: &Node) -> Mdt {
+        Mdt {
+            ns: Mutex::new(Namespace::new(LuFid::ROOT, now())),
+            next_seq: AtomicU64::new(FIRST_SEQ),
+            transno: AtomicU64::new(0),
+            node: node.clone(),
+        }
+    }
+
+    fn ns(&self) -> std::sync::MutexGuard<'_, Namespace> {
+        self.ns.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Handles one MDT request (not connect, ping or disconnect).
+    pub fn handle(&self, opc: Opcode, req: &Request) -> Result<Reply, i32> {
+        match opc {
+            Opcode::SeqQuery => self.seq_query(req),
+            Opcode::MdsStatfs => self.statfs(),
+            Opcode::MdsGetRoot => {
+                check(req, format::MDS_GET_ROOT.request)?;
+                let body = MdtBody {
+                    fid1: LuFid::ROOT,
+                    valid: OBD_MD_FLID,
+                    ..MdtBody::default()
+                };
+                Ok(Reply::ok(vec![
+                    encoded(MDT_BODY_SIZE, |b| body.encode(b)),
+                    vec![],
+                ]))
+            }
+            Opcode::MdsGetattr => {
+                check(req, format::MDS_GETATTR.request)?;
+                let asked = self.body(req)?;
+                let ns = self.ns();
+                Ok(Reply::ok(getattr_reply(ns.get(&asked.fid1)?, &asked)))
+            }
+            Opcode::MdsGetattrName => {
+                check(req, format::MDS_GETATTR_NAME.request)?;
+                let asked = self.body(req)?;
+                let ns = self.ns();
+                let fid = ns.lookup(&asked.fid1, name(req, 3))?;
+                Ok(Reply::ok(getattr_reply(ns.get(&fid)?, &asked)))
+            }
+            Opcode::MdsGetxattr => self.getxattr(req),
+            Opcode::MdsSync => {
+                check(req, format::MDS_SYNC.request)?;
+                let asked = self.body(req)?;
+                let body = body_of(self.ns().get(&asked.fid1)?);
+                Ok(Reply::ok(vec![encoded(MDT_BODY_SIZE, |b| body.encode(b))]))
+            }
+            Opcode::MdsReint => self.reint(req),
+            Opcode::MdsReadpage => self.readpage(req),
+            _ => Err(EOPNOTSUPP),
+        }
+    }
+
+    fn body(&self, req: &Request) -> Result<MdtBody, i32> {
+        MdtBody::decode(req.msg.buffer(1).unwrap_or(&[]), req.msg.order()).map_err(|_| EPROTO)
+    }
+
+    fn seq_query(&self, req: &Request) -> Result<Reply, i32> {
+        check(req, format::SEQ_QUERY.request)?;
+        let seq = self.next_seq.fetch_add(1, Ordering::Relaxed);
+        let range = LuSeqRange {
+            lsr_start: seq,
+            lsr_end: seq + 1,
+            lsr_index: 0,
+            lsr_flags: 0,
+        };
+        Ok(Reply::ok(vec![encoded(LU_SEQ_RANGE_SIZE, |b| {
+            range.encode(b)
+        })]))
+    }
+
+    fn statfs(&self) -> Result<Reply, i32> {
+        let files = self.ns().count() as u64;
+        let total_files = 1 << 24;
+        let mut fsid = [0u8; 40];
+        fsid[..10].copy_from_slice(b"rustre-mdt");
+        let st = ObdStatfs {
+            os_type: 0x0bd0_0bd0,
+            os_blocks: 1 << 20,
+            os_bfree: 1 << 20,
+            os_bavail: 1 << 20,
+            os_files: total_files,
+            os_ffree: total_files - files,
+            os_bsize: 4096,
+            os_namelen: namespace::NAME_MAX as u32,
+            os_maxbytes: u64::MAX >> 1,
+            os_fsid: rustre_lnet::wire::layout::Bytes(fsid),
+            ..ObdStatfs::default()
+        };
+        Ok(Reply::ok(vec![encoded(OBD_STATFS_SIZE, |b| st.encode(b))]))
+    }
+
+    fn getxattr(&self, req: &Request) -> Result<Reply, i32> {
+        check(req, format::MDS_GETXATTR.request)?;
+        let asked = self.body(req)?;
+        let ns = self.ns();
+        let inode = ns.get(&asked.fid1)?;
+        let value = if asked.valid & OBD_MD_FLXATTRLS != 0 {
+            let mut list = Vec::new();
+            for n in inode.xattrs.keys() {
+                list.extend_from_slice(n);
+                list.push(0);
+            }
+            list
+        } else {
+            inode.xattrs.get(name(req, 3)).cloned().ok_or(ENODATA)?
+        };
+        let room = asked.eadatasize as usize;
+        if room != 0 && value.len() > room {
+            return Err(ERANGE);
+        }
+        let body = MdtBody {
+            fid1: inode.fid,
+            valid: asked.valid & (OBD_MD_FLXATTR | OBD_MD_FLXATTRLS),
+            eadatasize: value.len() as u32,
+            ..MdtBody::default()
+        };
+        // A size query (no room) gets the size alone.
+        let data = if room == 0 { Vec::new() } else { value };
+        Ok(Reply::ok(vec![
+            encoded(MDT_BODY_SIZE, |b| body.encode(b)),
+            data,
+        ]))
+    }
+
+    /// A modifying request's reply: a new transaction, committed at once.
+    fn committed(&self, bufs: Vec<Vec<u8>>) -> Reply {
+        let transno = self.transno.fetch_add(1, Ordering::Relaxed) + 1;
+        Reply {
+            transno,
+            last_committed: transno,
+            ..Reply::ok(bufs)
+        }
+    }
+
+    fn reint(&self, req: &Request) -> Result<Reply, i32> {
+        let rec = req.msg.buffer(1).unwrap_or(&[]);
+        let r = MdtRecReint::decode(rec, req.msg.order()).map_err(|_| EPROTO)?;
+        let order = req.msg.order();
+        let time = if r.rr_mtime != 0 { r.rr_mtime } else { now() };
+        match r.rr_opcode {
+            REINT_CREATE => {
+                check(req, format::MDS_REINT_CREATE.request)?;
+                let c = MdtRecCreate::decode(rec, order).map_err(|_| EPROTO)?;
+                let target = if c.cr_mode & S_IFMT == S_IFLNK {
+                    name(req, 4)
+                } else {
+                    &[]
+                };
+                let new = NewInode {
+                    fid: c.cr_fid2,
+                    mode: c.cr_mode,
+                    owner: (c.cr_fsuid, c.cr_fsgid),
+                    time: if c.cr_time != 0 { c.cr_time } else { now() },
+                    rdev: c.cr_rdev as u32,
+                    target,
+                };
+                if new.fid.is_zero() {
+                    return Err(EINVAL);
+                }
+                let mut ns = self.ns();
+                let body = body_of(ns.create(&c.cr_fid1, name(req, 3), &new)?);
+                drop(ns);
+                Ok(self.committed(vec![
+                    encoded(MDT_BODY_SIZE, |b| body.encode(b)),
+                    vec![],
+                    vec![],
+                ]))
+            }
+            REINT_UNLINK => {
+                check(req, format::MDS_REINT_UNLINK.request)?;
+                let want_dir = r.rr_mode & S_IFMT == S_IFDIR;
+                let gone = self.ns().unlink(&r.rr_fid1, name(req, 3), want_dir, time)?;
+                let body = gone.map(|i| MdtBody {
+                    nlink: 0,
+                    ..body_of(&i)
+                });
+                let body = body.unwrap_or_default();
+                Ok(self.committed(vec![
+                    encoded(MDT_BODY_SIZE, |b| body.encode(b)),
+                    vec![],
+                    vec![],
+                ]))
+            }
+            REINT_RENAME => {
+                check(req, format::MDS_REINT_RENAME.request)?;
+                let (old, new) = (name(req, 4), name(req, 5));
+                self.ns()
+                    .rename((&r.rr_fid1, old), (&r.rr_fid2, new), time)?;
+                Ok(self.committed(vec![encoded(MDT_BODY_SIZE, |b| {
+                    MdtBody::default().encode(b)
+                })]))
+            }
+            REINT_LINK => {
+                check(req, format::MDS_REINT_LINK.request)?;
+                self.ns().link(&r.rr_fid1, &r.rr_fid2, name(req, 4), time)?;
+                Ok(self.committed(vec![encoded(MDT_BODY_SIZE, |b| {
+                    MdtBody::default().encode(b)
+                })]))
+            }
+            REINT_SETATTR => self.setattr(req),
+            REINT_SETXATTR => self.setxattr(req),
+            _ => Err(EOPNOTSUPP),
+        }
+    }
+
+    fn setattr(&self, req: &Request) -> Result<Reply, i32> {
+        check(req, format::MDS_REINT_SETATTR.request)?;
+        let sa = MdtRecSetattr::decode(req.msg.buffer(1).unwrap_or(&[]), req.msg.order())
+            .map_err(|_| EPROTO)?;
+        let mut ns = self.ns();
+        let inode = ns.get_mut(&sa.sa_fid)?;
+        let v = sa.sa_valid;
+        if v & MDS_ATTR_MODE != 0 {
+            inode.mode = (inode.mode & S_IFMT) | (sa.sa_mode & !S_IFMT);
+        }
+        if v & MDS_ATTR_UID != 0 {
+            inode.uid = sa.sa_uid;
+        }
+        if v & MDS_ATTR_GID != 0 {
+            inode.gid = sa.sa_gid;
+        }
+        if v & MDS_ATTR_SIZE != 0 {
+            if inode.is_dir() {
+                return Err(rustre_lnet::wire::lustre::errno::EISDIR);
+            }
+            inode.size = sa.sa_size;
+        }
+        let t = now();
+        if v & MDS_ATTR_ATIME != 0 {
+            inode.times[0] = if v & MDS_ATTR_ATIME_SET != 0 {
+                sa.sa_atime
+            } else {
+                t
+            };
+        }
+        if v & MDS_ATTR_MTIME != 0 {
+            inode.times[1] = if v & MDS_ATTR_MTIME_SET != 0 {
+                sa.sa_mtime
+            } else {
+                t
+            };
+        }
+        inode.times[2] = if v & MDS_ATTR_CTIME != 0 && sa.sa_ctime != 0 {
+            sa.sa_ctime
+        } else {
+            t
+        };
+        let body = body_of(inode);
+        drop(ns);
+        Ok(self.committed(vec![
+            encoded(MDT_BODY_SIZE, |b| body.encode(b)),
+            vec![],
+            vec![],
+        ]))
+    }
+
+    fn setxattr(&self, req: &Request) -> Result<Reply, i32> {
+        check(req, format::MDS_REINT_SETXATTR.request)?;
+        let sx = MdtRecSetxattr::decode(req.msg.buffer(1).unwrap_or(&[]), req.msg.order())
+            .map_err(|_| EPROTO)?;
+        let key = name(req, 3).to_vec();
+        let value = req.msg.buffer(4).unwrap_or(&[]);
+        let mut ns = self.ns();
+        let inode = ns.get_mut(&sx.sx_fid)?;
+        if sx.sx_valid & OBD_MD_FLXATTRRM != 0 {
+            inode.xattrs.remove(&key).ok_or(ENODATA)?;
+        } else {
+            let exists = inode.xattrs.contains_key(&key);
+            if sx.sx_flags & XATTR_CREATE != 0 && exists {
+                return Err(EEXIST);
+            }
+            if sx.sx_flags & XATTR_REPLACE != 0 && !exists {
+                return Err(ENODATA);
+            }
+            let len = (sx.sx_size as usize).min(value.len());
+            inode.xattrs.insert(key, value[..len].to_vec());
+        }
+        inode.times[2] = if sx.sx_time != 0 { sx.sx_time } else { now() };
+        let body = body_of(inode);
+        drop(ns);
+        Ok(self.committed(vec![encoded(MDT_BODY_SIZE, |b| body.encode(b))]))
+    }
+
+    fn readpage(&self, req: &Request) -> Result<Reply, i32> {
+        check(req, format::MDS_READPAGE.request)?;
+        let asked = self.body(req)?;
+        let bytes = (asked.nlink as usize).min(MAX_READDIR);
+        let pages = {
+            let ns = self.ns();
+            readdir::pages(&ns, &asked.fid1, asked.size, bytes)?
+        };
+        self.node
+            .put_acked(req.peer, (MDS_BULK_PORTAL, req.xid), &pages, BULK_TIMEOUT)
+            .map_err(|e| {
+                eprintln!("{}: readdir bulk: {e}", rustre_lnet::fmt_nid(req.peer.nid));
+                rustre_lnet::wire::lustre::errno::ETIMEDOUT
+            })?;
+        let body = MdtBody {
+            fid1: asked.fid1,
+            valid: OBD_MD_FLSIZE,
+            size: pages.len() as u64,
+            ..MdtBody::default()
+        };
+        Ok(Reply::ok(vec![encoded(MDT_BODY_SIZE, |b| body.encode(b))]))
+    }
+}

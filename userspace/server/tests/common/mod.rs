@@ -1,0 +1,29 @@
+//! What the server's integration tests share: a server on a loopback
+//! address, and client nodes that reach it.
+
+use std::net::SocketAddr;
+
+use rustre_lnet::{AcceptMode, Config, Node, SourcePort};
+use rustre_server::{Server, ServerConfig};
+
+/// A server of file system `scratch` with `osts` OSTs on `ip`.
+pub fn server(ip: &str, osts: u32) -> Server {
+    let mut lnet = Config::new(format!("{ip}@tcp").parse().unwrap());
+    lnet.listen = Some(SocketAddr::new(ip.parse().unwrap(), 0));
+    lnet.accept = AcceptMode::All;
+    Server::start(ServerConfig {
+        lnet,
+        fsname: "scratch".into(),
+        osts,
+    })
+    .unwrap()
+}
+
+/// A client node on `ip` that reaches `server`.
+pub fn client(server: &Server, ip: &str) -> Node {
+    let mut c = Config::new(format!("{ip}@tcp").parse().unwrap());
+    c.listen = None;
+    c.source_port = SourcePort::Any;
+    c.peer_port = server.node().listen_addr().unwrap().port();
+    Node::start(c).unwrap()
+}
