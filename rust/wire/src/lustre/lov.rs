@@ -127,9 +127,93 @@ impl<'a> Layout<'a> {
     }
 }
 
+/// RAID-0 striping: where file offsets land among the objects of a
+/// layout with a stripe size (bytes) and a stripe count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Striping {
+    size: u64,
+    count: u64,
+}
+
+impl Striping {
+    /// The striping of `count` stripes of `size` bytes; `None` when either
+    /// is 0 or a stripe width does not fit 64 bits.
+    pub const fn new(size: u64, count: u64) -> Option<Striping> {
+        match size.checked_mul(count) {
+            Some(w) if w != 0 => Some(Striping { size, count }),
+            _ => None,
+        }
+    }
+
+    /// The stripe size.
+    pub const fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// The stripe count.
+    pub const fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The stripe (object) that file offset `off` is in, and the offset in
+    /// that object.
+    pub const fn locate(&self, off: u64) -> (u64, u64) {
+        let width = self.size * self.count;
+        ((off % width) / self.size, (off / width) * self.size + off % self.size)
+    }
+
+    /// How many bytes from file offset `off` stay in the same stripe.
+    pub const fn left_in_stripe(&self, off: u64) -> u64 {
+        self.size - off % self.size
+    }
+
+    /// The file size that stripe `i` of object size `obj_size` implies
+    /// (the file's size is the largest over its stripes).
+    pub const fn file_size(&self, i: u64, obj_size: u64) -> u64 {
+        let width = self.size * self.count;
+        let rem = obj_size % self.size;
+        if obj_size == 0 {
+            0
+        } else if rem != 0 {
+            (obj_size / self.size) * width + i * self.size + rem
+        } else {
+            (obj_size / self.size - 1) * width + (i + 1) * self.size
+        }
+    }
+
+    /// The size of stripe `i`'s object once the file is truncated to
+    /// `len`.
+    pub const fn object_size(&self, i: u64, len: u64) -> u64 {
+        let width = self.size * self.count;
+        let (q, r) = (len / width, len % width);
+        let past = r.saturating_sub(i * self.size);
+        q * self.size + if past < self.size { past } else { self.size }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stripes_as_the_digest_says() {
+        let mib = 1 << 20;
+        let s = Striping::new(mib, 4).unwrap();
+        assert!(Striping::new(0, 4).is_none() && Striping::new(mib, 0).is_none());
+        assert!(Striping::new(u64::MAX, 2).is_none());
+        assert_eq!(s.locate(5 * mib + mib / 2), (1, mib + mib / 2));
+        assert_eq!(s.left_in_stripe(5 * mib + mib / 2), mib / 2);
+        // Object 1 holding 1.5 MiB: the file reaches 5.5 MiB.
+        assert_eq!(s.file_size(1, mib + mib / 2), 5 * mib + mib / 2);
+        assert_eq!(s.file_size(3, mib), 4 * mib);
+        assert_eq!(s.file_size(0, 0), 0);
+        // Truncating to 5.5 MiB: object 0 keeps 2 MiB, 1 keeps 1.5, 2 and 3 keep 1.
+        let sizes: [u64; 4] = core::array::from_fn(|i| s.object_size(i as u64, 5 * mib + mib / 2));
+        assert_eq!(sizes, [2 * mib, mib + mib / 2, mib, mib]);
+        for i in 0..4 {
+            assert!(s.file_size(i, sizes[i as usize]) <= 5 * mib + mib / 2);
+        }
+    }
 
     fn layout(magic: u32, count: u16) -> [u8; 128] {
         let mut buf = [0u8; 128];

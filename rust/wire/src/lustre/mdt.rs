@@ -115,6 +115,12 @@ pub const OBD_MD_FLEASIZE: u64 = 0x20000;
 pub const OBD_MD_LINKNAME: u64 = 0x40000;
 /// `OBD_MD_FLHANDLE`: the open handle.
 pub const OBD_MD_FLHANDLE: u64 = 0x80000;
+/// `OBD_MD_FLGROUP`: the object's group (sequence).
+pub const OBD_MD_FLGROUP: u64 = 0x100_0000;
+/// `OBD_MD_FLFID`: the parent FID.
+pub const OBD_MD_FLFID: u64 = 0x200_0000;
+/// `OBD_MD_FLGRANT`: the grant.
+pub const OBD_MD_FLGRANT: u64 = 0x800_0000;
 /// `OBD_MD_FLDIREA`: a directory layout follows.
 pub const OBD_MD_FLDIREA: u64 = 0x1000_0000;
 /// `OBD_MD_FLMODEASIZE`: the largest layout size.

@@ -135,9 +135,59 @@ pub const OBD_BRW_READ: u32 = 0x1;
 /// `OBD_BRW_WRITE`.
 pub const OBD_BRW_WRITE: u32 = 0x2;
 
+/// The unit in which both ends count a bulk buffer's fragments.
+const BULK_PAGE: u64 = 4096;
+/// The most fragments of one bulk buffer (`LNET_MAX_IOV`).
+pub const BULK_MAX_FRAGS: u32 = 256;
+
+/// How the data of a BRW travels: the sizes of its bulk buffers, in order,
+/// for the niobufs `(offset, length)` in order. A buffer takes at most
+/// [`BULK_MAX_FRAGS`] fragments, counting a fragment per 4096-byte page of
+/// the object that a niobuf touches (so at most 1 MiB, `LNET_MTU`); a
+/// niobuf goes on in the next buffer where one is full. Client and server
+/// both split so, and number the buffers with consecutive match bits.
+pub fn bulk_buffers(niobufs: impl IntoIterator<Item = (u64, u32)>, mut buffer: impl FnMut(u32)) {
+    let (mut frags, mut bytes) = (0u32, 0u32);
+    for (offset, len) in niobufs {
+        let (mut at, end) = (offset, offset.saturating_add(u64::from(len)));
+        while at < end {
+            if frags == BULK_MAX_FRAGS {
+                buffer(bytes);
+                (frags, bytes) = (0, 0);
+            }
+            let page_end = (at / BULK_PAGE + 1).saturating_mul(BULK_PAGE).min(end);
+            // At most one page.
+            bytes += (page_end - at) as u32;
+            frags += 1;
+            at = page_end;
+        }
+    }
+    if frags > 0 {
+        buffer(bytes);
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    extern crate std;
     use super::*;
+
+    fn buffers(niobufs: &[(u64, u32)]) -> std::vec::Vec<u32> {
+        let mut v = std::vec::Vec::new();
+        bulk_buffers(niobufs.iter().copied(), |b| v.push(b));
+        v
+    }
+
+    #[test]
+    fn splits_bulk_at_256_pages() {
+        assert_eq!(buffers(&[]), [0u32; 0]);
+        assert_eq!(buffers(&[(0, 4096)]), [4096]);
+        assert_eq!(buffers(&[(0, 4 << 20)]), [1 << 20; 4]);
+        // An unaligned niobuf touches one page more.
+        assert_eq!(buffers(&[(100, 1 << 20)]), [(1 << 20) - 100, 100]);
+        // Two niobufs share a buffer.
+        assert_eq!(buffers(&[(0, 10), (8192, 10)]), [20]);
+    }
     use crate::wire::codec::ByteOrder;
 
     #[test]
