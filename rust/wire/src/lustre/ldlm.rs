@@ -120,6 +120,24 @@ pub const IT_GLIMPSE: u64 = 0x4000;
 
 /// `LDLM_FL_HAS_INTENT`: an intent buffer follows the request.
 pub const LDLM_FL_HAS_INTENT: u32 = 0x1000;
+/// `LDLM_FL_LOCK_CHANGED`: the server changed the lock (its resource or
+/// extent).
+pub const LDLM_FL_LOCK_CHANGED: u32 = 0x1;
+/// `ELDLM_LOCK_ABORTED` in `pb_status`: the intent was executed, no lock
+/// is granted.
+pub const ELDLM_LOCK_ABORTED: i32 = 301;
+/// `DISP_IT_EXECD` (intent replies' `lock_policy_res1`): the intent ran.
+pub const DISP_IT_EXECD: u64 = 0x1;
+/// `DISP_LOOKUP_EXECD`: the name was looked up.
+pub const DISP_LOOKUP_EXECD: u64 = 0x2;
+/// `DISP_LOOKUP_NEG`: it does not exist.
+pub const DISP_LOOKUP_NEG: u64 = 0x4;
+/// `DISP_LOOKUP_POS`: it exists.
+pub const DISP_LOOKUP_POS: u64 = 0x8;
+/// `DISP_OPEN_CREATE`: it was created.
+pub const DISP_OPEN_CREATE: u64 = 0x10;
+/// `DISP_OPEN_OPEN`: it was opened.
+pub const DISP_OPEN_OPEN: u64 = 0x20;
 /// `LDLM_FL_BLOCK_GRANTED`: the lock was not granted yet.
 pub const LDLM_FL_BLOCK_GRANTED: u32 = 0x2;
 

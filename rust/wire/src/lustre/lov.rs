@@ -159,7 +159,10 @@ impl Striping {
     /// that object.
     pub const fn locate(&self, off: u64) -> (u64, u64) {
         let width = self.size * self.count;
-        ((off % width) / self.size, (off / width) * self.size + off % self.size)
+        (
+            (off % width) / self.size,
+            (off / width) * self.size + off % self.size,
+        )
     }
 
     /// How many bytes from file offset `off` stay in the same stripe.

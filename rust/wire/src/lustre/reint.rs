@@ -172,6 +172,23 @@ wire_struct! {
     }
 }
 
+/// `MDS_FMODE_READ` in an open's `cr_flags`.
+pub const MDS_FMODE_READ: u64 = 0o1;
+/// `MDS_FMODE_WRITE`.
+pub const MDS_FMODE_WRITE: u64 = 0o2;
+/// `MDS_OPEN_CREAT`: create it if it does not exist.
+pub const MDS_OPEN_CREAT: u64 = 0o100;
+/// `MDS_OPEN_EXCL`: with `MDS_OPEN_CREAT`, fail if it exists.
+pub const MDS_OPEN_EXCL: u64 = 0o200;
+/// `MDS_OPEN_TRUNC`.
+pub const MDS_OPEN_TRUNC: u64 = 0o1000;
+/// `MDS_OPEN_BY_FID`: open `cr_fid2`, not a name.
+pub const MDS_OPEN_BY_FID: u64 = 0o40_000_000;
+/// `MDS_OPEN_DELAY_CREATE`: create no OST objects yet.
+pub const MDS_OPEN_DELAY_CREATE: u64 = 0o100_000_000;
+/// `MDS_OPEN_HAS_EA`: the request carries the striping to create.
+pub const MDS_OPEN_HAS_EA: u64 = 0o10_000_000_000;
+
 /// `XATTR_CREATE` in `sx_flags`: fail if the attribute exists.
 pub const XATTR_CREATE: u32 = 1;
 /// `XATTR_REPLACE` in `sx_flags`: fail unless the attribute exists.
