@@ -313,6 +313,22 @@ impl Node {
             .insert(portal, service);
     }
 
+    /// The service on `portal`, attaching the one `make` makes first if
+    /// there is none (several users of a portal share its service).
+    pub fn attach_portal_once(
+        &self,
+        portal: u32,
+        make: impl FnOnce() -> Arc<dyn Portal>,
+    ) -> Arc<dyn Portal> {
+        self.inner
+            .portals
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(portal)
+            .or_insert_with(make)
+            .clone()
+    }
+
     /// Stops accepting and closes every connection.
     pub fn shutdown(&self) {
         self.inner.stopping.store(true, Ordering::SeqCst);

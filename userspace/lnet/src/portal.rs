@@ -1,6 +1,7 @@
 //! Services on portals: what a node does with the PUTs and GETs that peers
 //! send to a portal ([`Portal`]), and the echo service ([`EchoPortal`]).
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -30,7 +31,7 @@ pub struct IncomingPut {
 
 /// A service on a portal. Its methods run on the receiving thread of the
 /// connection the message came on, and should not block long.
-pub trait Portal: Send + Sync {
+pub trait Portal: Any + Send + Sync {
     /// A PUT: the bytes taken (for the ACK), or `None` to drop it, as LNet
     /// drops a PUT that no buffer matches.
     fn put(&self, put: IncomingPut) -> Option<u32>;

@@ -4,6 +4,7 @@
 //! under the request's XID); on a bulk portal, the buffers a server PUTs
 //! read data into, or GETs write data from ([`PortalBuffers::offer`]).
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
@@ -23,11 +24,16 @@ fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl PortalBuffers {
-    /// Attaches buffers to `portal` of `node`.
+    /// The buffers on `portal` of `node`, shared by all its users there
+    /// (the imports of every OST reply to the same portal).
+    ///
+    /// # Panics
+    /// When another kind of service is on that portal.
     pub fn attach(node: &Node, portal: u32) -> Arc<PortalBuffers> {
-        let p = Arc::new(PortalBuffers::default());
-        node.attach_portal(portal, p.clone());
-        p
+        let any: Arc<dyn Any + Send + Sync> =
+            node.attach_portal_once(portal, || Arc::new(PortalBuffers::default()));
+        any.downcast::<PortalBuffers>()
+            .unwrap_or_else(|_| panic!("portal {portal} has another service"))
     }
 
     /// Registers a buffer for the PUT with `match_bits`; the PUT arrives

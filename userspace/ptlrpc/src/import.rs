@@ -29,15 +29,22 @@ const MSG_CONNECT_INITIAL: u32 = 0x20;
 /// themselves.
 const REPSIZE: u32 = 8192;
 
-/// The next XID of this process. Lustre starts from the time, so that a
-/// restarted client does not reuse XIDs a server remembers.
+/// The XIDs one request reserves (`PTLRPC_BULK_OPS_COUNT`): a request
+/// with `k` bulk buffers uses the first `k` as their match bits, and the
+/// `k`-th as its own XID.
+pub const XID_STEP: u64 = 128;
+
+/// The next XID of this process, a multiple of [`XID_STEP`]. Lustre starts
+/// from the time, so that a restarted client does not reuse XIDs a server
+/// remembers.
 fn next_xid() -> u64 {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let start = SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(1, |d| d.as_micros() as u64);
+        .map_or(1, |d| d.as_secs())
+        << 20;
     let _ = NEXT.compare_exchange(0, start, Ordering::Relaxed, Ordering::Relaxed);
-    NEXT.fetch_add(1, Ordering::Relaxed)
+    NEXT.fetch_add(XID_STEP, Ordering::Relaxed)
 }
 
 /// The kind of a target, which picks its connect and disconnect opcodes.
@@ -135,8 +142,9 @@ impl Import {
         )
     }
 
-    /// A new XID, for an RPC whose bulk buffers must be registered under
-    /// it before it is sent ([`Import::rpc_xid`]).
+    /// A new XID, for an RPC whose bulk buffers must be registered before
+    /// it is sent ([`Import::rpc_xid`]); it and the next
+    /// [`XID_STEP`]` - 1` are the request's.
     pub fn new_xid(&self) -> u64 {
         next_xid()
     }
@@ -185,7 +193,7 @@ impl Import {
             msg_type: PTL_RPC_MSG_REQUEST,
             version: PTLRPC_MSG_VERSION | opc.service().version_bits(),
             opc: opc as u32,
-            last_xid: xid - 1,
+            last_xid: xid.saturating_sub(1),
             conn_cnt: conn.conn_cnt,
             op_flags,
             timeout: self.timeout.as_secs() as u32,
