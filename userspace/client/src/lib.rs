@@ -5,12 +5,18 @@
 //! So far: the MGC ([`Mgc`]) connects to the MGS, takes the configuration
 //! lock and reads configuration logs; [`FsConfig::from_client_log`] turns
 //! the `<fsname>-client` log into the file system's targets; the MDC
-//! ([`Mdc`]) runs the namespace operations on an MDT.
+//! ([`Mdc`]) runs the namespace operations on an MDT, the OSC ([`Osc`])
+//! the object operations on an OST; a [`Client`] is a whole mount, with
+//! striped file I/O.
 
+mod client;
 mod config;
 mod mdc;
 mod mgc;
+mod osc;
 
+pub use client::{Client, File};
 pub use config::{FsConfig, TargetInfo};
-pub use mdc::{Attr, Mdc, SetAttr};
+pub use mdc::{Attr, Mdc, Opened, SetAttr};
 pub use mgc::Mgc;
+pub use osc::Osc;

@@ -17,6 +17,11 @@ use rustre_lnet::wire::lustre::connect_flags::{
 };
 use rustre_lnet::wire::lustre::dir::{DirPage, LU_PAGE_SIZE, MDS_DIR_END_OFF};
 use rustre_lnet::wire::lustre::fid::LuFid;
+use rustre_lnet::wire::lustre::ldlm::{
+    res_id_of_fid, LdlmIntent, LdlmLockDesc, LdlmReply, LdlmRequest, LockMode, DISP_OPEN_CREATE,
+    DISP_OPEN_OPEN, IT_CREAT, IT_OPEN, LDLM_FL_HAS_INTENT, LDLM_IBITS, LDLM_INTENT_SIZE,
+    LDLM_REQUEST_SIZE, MDS_INODELOCK_LOOKUP, MDS_INODELOCK_UPDATE,
+};
 use rustre_lnet::wire::lustre::mdt::*;
 use rustre_lnet::wire::lustre::obd::{LuSeqRange, ObdConnectData, ObdStatfs, LU_SEQ_RANGE_SIZE};
 use rustre_lnet::wire::lustre::reint::*;
@@ -45,6 +50,9 @@ const BULK_TIMEOUT: Duration = Duration::from_secs(30);
 /// The Lustre version we announce: 2.15.0.
 const CLIENT_VERSION: u32 = 0x020f_0000;
 
+/// `S_IFREG`.
+const S_IFREG: u32 = 0o100_000;
+
 /// The room we make for a layout or a link target in a getattr reply.
 const MD_ROOM: u32 = 4096;
 
@@ -68,18 +76,25 @@ pub struct Attr {
 }
 
 impl Attr {
-    fn from_reply(reply: &Message) -> Result<Attr, Error> {
-        let b = MdtBody::decode(reply.buffer(1).unwrap_or(&[]), reply.order())?;
-        let md = reply.buffer(2).unwrap_or(&[]);
-        let md = md.get(..b.eadatasize as usize).unwrap_or(md);
-        Ok(Attr {
+    fn from_body(b: &MdtBody) -> Attr {
+        Attr {
             fid: b.fid1,
             mode: b.mode,
             owner: (b.uid, b.gid),
             nlink: b.nlink,
             size: (b.valid & OBD_MD_FLSIZE != 0).then_some(b.size),
             times: [b.atime, b.mtime, b.ctime],
+            md: Vec::new(),
+        }
+    }
+
+    fn from_reply(reply: &Message) -> Result<Attr, Error> {
+        let b = MdtBody::decode(reply.buffer(1).unwrap_or(&[]), reply.order())?;
+        let md = reply.buffer(2).unwrap_or(&[]);
+        let md = md.get(..b.eadatasize as usize).unwrap_or(md);
+        Ok(Attr {
             md: md.to_vec(),
+            ..Attr::from_body(&b)
         })
     }
 }
@@ -99,6 +114,17 @@ pub struct SetAttr {
     pub atime: Option<u64>,
     /// Modification time.
     pub mtime: Option<u64>,
+}
+
+/// A file opened on the MDT.
+#[derive(Clone, Debug)]
+pub struct Opened {
+    /// Its attributes (its layout in `md`).
+    pub attr: Attr,
+    /// The open handle, for [`Mdc::close`].
+    pub handle: u64,
+    /// Whether the open created it.
+    pub created: bool,
 }
 
 /// The next FID of this client: a sequence, and the next number in it.
@@ -242,6 +268,112 @@ impl Mdc {
             eadatasize: MD_ROOM,
             ..MdtBody::default()
         }
+    }
+
+    /// Opens `name` in `dir` with `MDS_OPEN_*`/`MDS_FMODE_*` `flags`,
+    /// creating it with permissions `mode` (and the striping `striping`, a
+    /// `lov_user_md`, if not empty) under `MDS_OPEN_CREAT`: an IT_OPEN
+    /// intent.
+    ///
+    /// # Errors
+    /// `Error::Status` with the intent's status (`-ENOENT`, `-EEXIST`,
+    /// `-EISDIR`...), RPC errors.
+    pub fn open(
+        &self,
+        dir: LuFid,
+        name: &[u8],
+        flags: u64,
+        mode: u32,
+        striping: &[u8],
+    ) -> Result<Opened, Error> {
+        let creat = flags & MDS_OPEN_CREAT != 0;
+        let fid = if creat {
+            self.new_fid()?
+        } else {
+            LuFid::default()
+        };
+        let mut flags = flags;
+        if !striping.is_empty() {
+            flags |= MDS_OPEN_HAS_EA;
+        }
+        let (lock_mode, it) = if creat {
+            (LockMode::Cw, IT_OPEN | IT_CREAT)
+        } else {
+            (LockMode::Cr, IT_OPEN)
+        };
+        let mut dlm = vec![0u8; LDLM_REQUEST_SIZE];
+        LdlmRequest {
+            lock_flags: LDLM_FL_HAS_INTENT,
+            lock_desc: LdlmLockDesc {
+                lr_type: LDLM_IBITS,
+                lr_name: res_id_of_fid(&dir),
+                l_req_mode: lock_mode.to_wire(),
+                l_policy_data: [MDS_INODELOCK_LOOKUP | MDS_INODELOCK_UPDATE, 0, 0, 0],
+                ..LdlmLockDesc::default()
+            },
+            ..LdlmRequest::default()
+        }
+        .encode(&mut dlm)?;
+        let mut intent = vec![0u8; LDLM_INTENT_SIZE];
+        LdlmIntent { opc: it }.encode(&mut intent)?;
+        let rec = record(|b| {
+            MdtRecCreate {
+                cr_opcode: REINT_OPEN,
+                cr_fid1: dir,
+                cr_fid2: fid,
+                cr_mode: S_IFREG | (mode & 0o7777),
+                cr_flags_l: flags as u32,
+                cr_flags_h: (flags >> 32) as u32,
+                ..MdtRecCreate::default()
+            }
+            .encode(b)
+        });
+        let bufs: [&[u8]; 7] = [&dlm, &intent, &rec, &[], &[], &string(name), striping];
+        let reply = self.imp.rpc(Opcode::LdlmEnqueue, &bufs)?;
+        let rep = LdlmReply::decode(reply.buffer(1).unwrap_or(&[]), reply.order())?;
+        let status = rep.lock_policy_res2 as i64;
+        if status < 0 {
+            return Err(Error::Status(status as i32));
+        }
+        if rep.lock_policy_res1 & DISP_OPEN_OPEN == 0 {
+            return Err(Error::Protocol(format!(
+                "open dispositions {:#x}",
+                rep.lock_policy_res1
+            )));
+        }
+        let b = MdtBody::decode(reply.buffer(2).unwrap_or(&[]), reply.order())?;
+        let layout = reply.buffer(3).unwrap_or(&[]);
+        let attr = Attr {
+            md: layout
+                .get(..b.eadatasize as usize)
+                .unwrap_or(layout)
+                .to_vec(),
+            ..Attr::from_body(&b)
+        };
+        Ok(Opened {
+            attr,
+            handle: b.open_handle,
+            created: rep.lock_policy_res1 & DISP_OPEN_CREATE != 0,
+        })
+    }
+
+    /// Closes an open handle of `fid` (MDS_CLOSE).
+    ///
+    /// # Errors
+    /// `Error::Status(-ESTALE)` for a handle that is not open; RPC errors.
+    pub fn close(&self, fid: LuFid, handle: u64) -> Result<(), Error> {
+        let mut epoch = vec![0u8; 24];
+        epoch[..8].copy_from_slice(&handle.to_le_bytes());
+        let rec = record(|b| {
+            MdtRecSetattr {
+                sa_opcode: REINT_SETATTR,
+                sa_fid: fid,
+                ..MdtRecSetattr::default()
+            }
+            .encode(b)
+        });
+        self.rpc_to(MDS_READPAGE_PORTAL, Opcode::MdsClose, &[&epoch, &rec, &[]])
+            .map(drop)
     }
 
     /// The attributes of `fid` (MDS_GETATTR).

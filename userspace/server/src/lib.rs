@@ -15,6 +15,7 @@ mod llog;
 mod mdt;
 mod mgs;
 mod obd;
+mod ost;
 mod target;
 
 use std::sync::Arc;
@@ -27,7 +28,7 @@ use rustre_lnet::wire::ptlrpc::opcode::{Opcode, Service as OpService};
 use rustre_lnet::wire::ptlrpc::portal::{
     LDLM_CANCEL_REPLY_PORTAL, LDLM_CANCEL_REQUEST_PORTAL, MDC_REPLY_PORTAL, MDS_IO_PORTAL,
     MDS_READPAGE_PORTAL, MDS_REQUEST_PORTAL, MGC_REPLY_PORTAL, MGS_REQUEST_PORTAL,
-    OSC_REPLY_PORTAL, OST_REQUEST_PORTAL, SEQ_METADATA_PORTAL,
+    OSC_REPLY_PORTAL, OST_CREATE_PORTAL, OST_IO_PORTAL, OST_REQUEST_PORTAL, SEQ_METADATA_PORTAL,
 };
 use rustre_lnet::{fmt_nid, EchoPortal, Node};
 use rustre_ptlrpc::{Handler, Reply, Request, Service, TargetKind};
@@ -35,6 +36,7 @@ use rustre_ptlrpc::{Handler, Reply, Request, Service, TargetKind};
 use ldlm::Locks;
 use mdt::Mdt;
 use mgs::Mgs;
+use ost::Osts;
 
 pub use obd::{Export, Exports};
 pub use target::{targets, Target};
@@ -79,6 +81,16 @@ const SERVICES: &[(&str, Option<TargetKind>, (u32, u32))] = &[
         (OST_REQUEST_PORTAL, OSC_REPLY_PORTAL),
     ),
     (
+        "ost_io",
+        Some(TargetKind::Ost),
+        (OST_IO_PORTAL, OSC_REPLY_PORTAL),
+    ),
+    (
+        "ost_create",
+        Some(TargetKind::Ost),
+        (OST_CREATE_PORTAL, OSC_REPLY_PORTAL),
+    ),
+    (
         "ldlm_canceld",
         None,
         (LDLM_CANCEL_REQUEST_PORTAL, LDLM_CANCEL_REPLY_PORTAL),
@@ -103,6 +115,7 @@ struct State {
     locks: Locks,
     mgs: Mgs,
     mdt: Mdt,
+    osts: Arc<Osts>,
 }
 
 /// A running server.
@@ -124,12 +137,14 @@ impl Server {
             .duration_since(UNIX_EPOCH)
             .map_or(1, |d| d.as_nanos() as u64);
         let targets = targets(&config.fsname, config.osts);
+        let osts = Arc::new(Osts::new(config.osts, &node));
         let state = Arc::new(State {
             mgs: Mgs::new(&config.fsname, nid, &targets),
             targets,
             exports: Exports::new(seed),
             locks: Locks::new(seed),
-            mdt: Mdt::new(&node),
+            mdt: Mdt::new(&node, osts.clone()),
+            osts,
         });
         let services = SERVICES
             .iter()
@@ -197,7 +212,12 @@ impl Dispatch {
             (Some(TargetKind::Mgs), Opcode::LlogOriginHandleCreate) => s.mgs.open(req),
             (Some(TargetKind::Mgs), Opcode::LlogOriginHandleReadHeader) => s.mgs.read_header(req),
             (Some(TargetKind::Mgs), Opcode::LlogOriginHandleNextBlock) => s.mgs.next_block(req),
+            (Some(TargetKind::Mdt), Opcode::LdlmEnqueue) => s.mdt.enqueue(handle, req, &s.locks),
             (Some(TargetKind::Mdt), _) => s.mdt.handle(opc, req),
+            (Some(TargetKind::Ost), _) => {
+                let index = s.targets[export.target].index;
+                s.osts.handle(index, opc, req)
+            }
             _ => Err(EOPNOTSUPP),
         }
     }

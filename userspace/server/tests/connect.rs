@@ -148,9 +148,9 @@ fn refuses_what_it_cannot_serve() {
     // Requests without a connection.
     let mdt = imp("scratch-MDT0000_UUID");
     assert!(matches!(mdt.ping(), Err(Error::Status(s)) if s == -ENOTCONN));
-    // An opcode the MDT does not serve yet.
+    // An opcode the MDT does not serve (an OST's).
     mdt.connect("c_UUID", &asked()).unwrap();
-    let e = mdt.rpc(Opcode::MdsClose, &[]).unwrap_err();
+    let e = mdt.rpc(Opcode::OstRead, &[]).unwrap_err();
     assert!(matches!(e, Error::Status(s) if s == -EOPNOTSUPP), "{e}");
     mdt.disconnect().unwrap();
     client.shutdown();

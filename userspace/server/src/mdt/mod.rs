@@ -14,14 +14,19 @@
 //! Every request's buffers are checked against its format first; every
 //! name must be NUL-terminated within its buffer.
 
+mod intent;
+mod layout;
 mod namespace;
 mod readdir;
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use rustre_lnet::wire::lustre::errno::{EEXIST, EINVAL, ENODATA, EOPNOTSUPP, EPROTO, ERANGE};
+use rustre_lnet::wire::lustre::errno::{
+    EEXIST, EINVAL, ENODATA, EOPNOTSUPP, EPROTO, ERANGE, ESTALE,
+};
 use rustre_lnet::wire::lustre::fid::LuFid;
 use rustre_lnet::wire::lustre::mdt::*;
 use rustre_lnet::wire::lustre::obd::{LuSeqRange, ObdStatfs, LU_SEQ_RANGE_SIZE, OBD_STATFS_SIZE};
@@ -31,6 +36,8 @@ use rustre_lnet::wire::ptlrpc::opcode::Opcode;
 use rustre_lnet::wire::ptlrpc::portal::MDS_BULK_PORTAL;
 use rustre_lnet::Node;
 use rustre_ptlrpc::{Reply, Request};
+
+use crate::ost::Osts;
 
 pub use namespace::{Inode, Kind, Namespace, NewInode, S_IFDIR, S_IFLNK, S_IFMT};
 
@@ -49,6 +56,13 @@ pub struct Mdt {
     next_seq: AtomicU64,
     transno: AtomicU64,
     node: Node,
+    /// Where files' objects are made and destroyed.
+    osts: Arc<Osts>,
+    /// The OST the next file starts on, when it may start on any.
+    next_ost: AtomicU32,
+    /// Open files, by open handle.
+    opens: Mutex<HashMap<u64, LuFid>>,
+    next_handle: AtomicU64,
 }
 
 fn now() -> u64 {
@@ -144,14 +158,48 @@ fn getattr_reply(inode: &Inode, asked: &MdtBody) -> Vec<Vec<u8>> {
 }
 
 impl Mdt {
-    /// A new MDT with an empty root directory, sending bulk with `node`.
-    pub fn new(node: &Node) -> Mdt {
+    /// A new MDT with an empty root directory, sending bulk with `node`,
+    /// with files striped over `osts`.
+    pub fn new(node: &Node, osts: Arc<Osts>) -> Mdt {
         Mdt {
             ns: Mutex::new(Namespace::new(LuFid::ROOT, now())),
             next_seq: AtomicU64::new(FIRST_SEQ),
             transno: AtomicU64::new(0),
             node: node.clone(),
+            osts,
+            next_ost: AtomicU32::new(0),
+            opens: Mutex::new(HashMap::new()),
+            next_handle: AtomicU64::new(now() << 20),
         }
+    }
+
+    /// A new open handle of `fid` (for `export`, which closes it).
+    fn open_handle(&self, fid: LuFid, _export: u64) -> u64 {
+        let h = self.next_handle.fetch_add(1, Ordering::Relaxed);
+        self.opens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(h, fid);
+        h
+    }
+
+    /// MDS_CLOSE: forgets an open handle.
+    fn close(&self, req: &Request) -> Result<Reply, i32> {
+        check(req, format::MDS_CLOSE.request)?;
+        let epoch = req.msg.buffer(1).unwrap_or(&[]);
+        let handle =
+            rustre_lnet::wire::codec::Fields::new("mdt_ioepoch", epoch, 8, req.msg.order())
+                .and_then(|f| f.u64(0))
+                .map_err(|_| EPROTO)?;
+        let fid = self
+            .opens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&handle)
+            .ok_or(ESTALE)?;
+        let ns = self.ns();
+        let body = ns.get(&fid).map(body_of).unwrap_or_default();
+        Ok(Reply::ok(vec![encoded(MDT_BODY_SIZE, |b| body.encode(b))]))
     }
 
     fn ns(&self) -> std::sync::MutexGuard<'_, Namespace> {
@@ -197,6 +245,7 @@ impl Mdt {
             }
             Opcode::MdsReint => self.reint(req),
             Opcode::MdsReadpage => self.readpage(req),
+            Opcode::MdsClose => self.close(req),
             _ => Err(EOPNOTSUPP),
         }
     }
@@ -321,11 +370,12 @@ impl Mdt {
                 check(req, format::MDS_REINT_UNLINK.request)?;
                 let want_dir = r.rr_mode & S_IFMT == S_IFDIR;
                 let gone = self.ns().unlink(&r.rr_fid1, name(req, 3), want_dir, time)?;
-                let body = gone.map(|i| MdtBody {
+                let body = gone.as_ref().map(|i| MdtBody {
                     nlink: 0,
-                    ..body_of(&i)
+                    ..body_of(i)
                 });
                 let body = body.unwrap_or_default();
+                self.release(gone);
                 Ok(self.committed(vec![
                     encoded(MDT_BODY_SIZE, |b| body.encode(b)),
                     vec![],
