@@ -167,6 +167,32 @@ wire_struct! {
     }
 }
 
+impl LdlmLockDesc {
+    /// Whether a lock described so conflicts with `other`: the same
+    /// resource, modes that are not compatible, and policies that overlap
+    /// (extents for EXTENT and FLOCK locks, inclusive; bits for IBITS; all
+    /// of it for PLAIN). An unknown mode conflicts with everything.
+    pub fn conflicts(&self, other: &LdlmLockDesc) -> bool {
+        if self.lr_type != other.lr_type || self.lr_name != other.lr_name {
+            return false;
+        }
+        let modes = match (
+            LockMode::from_wire(self.l_req_mode),
+            LockMode::from_wire(other.l_req_mode),
+        ) {
+            (Ok(a), Ok(b)) => !a.compatible(b),
+            _ => true,
+        };
+        let (a, b) = (&self.l_policy_data, &other.l_policy_data);
+        modes
+            && match self.lr_type {
+                LDLM_EXTENT | LDLM_FLOCK => a[0] <= b[1] && b[0] <= a[1],
+                LDLM_IBITS => a[0] & b[0] != 0,
+                _ => true,
+            }
+    }
+}
+
 wire_struct! {
     /// `struct ldlm_request` with its two lock handle slots (the size a
     /// client always sends; more handles may follow for cancels).
@@ -226,6 +252,31 @@ wire_struct! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn desc(ty: u32, mode: LockMode, policy: [u64; 2]) -> LdlmLockDesc {
+        LdlmLockDesc {
+            lr_type: ty,
+            lr_name: [7, 0, 0, 0],
+            l_req_mode: mode.to_wire(),
+            l_policy_data: [policy[0], policy[1], 0, 0],
+            ..LdlmLockDesc::default()
+        }
+    }
+
+    #[test]
+    fn conflicts_by_mode_and_policy() {
+        use LockMode::*;
+        let pw = desc(LDLM_EXTENT, Pw, [0, 4095]);
+        assert!(pw.conflicts(&desc(LDLM_EXTENT, Pr, [4095, u64::MAX])));
+        assert!(!pw.conflicts(&desc(LDLM_EXTENT, Pr, [4096, u64::MAX])));
+        assert!(!desc(LDLM_EXTENT, Pr, [0, 9]).conflicts(&desc(LDLM_EXTENT, Pr, [0, 9])));
+        assert!(desc(LDLM_IBITS, Pw, [0x2, 0]).conflicts(&desc(LDLM_IBITS, Pr, [0x3, 0])));
+        assert!(!desc(LDLM_IBITS, Pw, [0x2, 0]).conflicts(&desc(LDLM_IBITS, Pr, [0x1, 0])));
+        assert!(desc(LDLM_PLAIN, Ex, [0, 0]).conflicts(&desc(LDLM_PLAIN, Cr, [0, 0])));
+        let mut other = pw;
+        other.lr_name[0] = 8;
+        assert!(!pw.conflicts(&other), "another resource");
+    }
     use crate::wire::codec::ByteOrder;
 
     #[test]
