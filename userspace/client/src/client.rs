@@ -5,6 +5,7 @@
 //! layout.
 
 use rustre_lnet::wire::lustre::fid::LuFid;
+use rustre_lnet::wire::lustre::ldlm::LockMode;
 use rustre_lnet::wire::lustre::lov::{Layout, Striping};
 use rustre_lnet::wire::lustre::reint::{
     MDS_FMODE_READ, MDS_FMODE_WRITE, MDS_OPEN_CREAT, MDS_OPEN_EXCL,
@@ -14,6 +15,7 @@ use rustre_lnet::Node;
 use rustre_ptlrpc::Error;
 
 use crate::config::FsConfig;
+use crate::ldlm::{ClientLocks, Granted};
 use crate::mdc::{Attr, Mdc};
 use crate::mgc::Mgc;
 use crate::osc::{Osc, MAX_BRW};
@@ -25,6 +27,8 @@ pub struct Client {
     pub mdc: Mdc,
     /// The OSTs' connections, by index.
     oscs: Vec<Osc>,
+    /// The locks this client holds.
+    pub locks: ClientLocks,
     /// What the configuration log said.
     pub config: FsConfig,
 }
@@ -78,6 +82,7 @@ impl Client {
             mgc,
             mdc,
             oscs,
+            locks: ClientLocks::start(node),
             config,
         })
     }
@@ -221,6 +226,25 @@ impl Client {
             out.extend_from_slice(&got);
         }
         Ok(out)
+    }
+
+    /// Takes an extent lock in `mode` on bytes `range` (inclusive) of the
+    /// object of stripe `stripe` of `file`.
+    ///
+    /// # Errors
+    /// What the OST answers.
+    pub fn lock(
+        &self,
+        file: &File,
+        stripe: usize,
+        mode: LockMode,
+        range: (u64, u64),
+    ) -> Result<Granted, Error> {
+        let (ost, fid) = *file
+            .objects
+            .get(stripe)
+            .ok_or_else(|| Error::Protocol(format!("no stripe {stripe}")))?;
+        self.oscs[ost as usize].lock(&self.locks, fid, mode, range)
     }
 
     /// Truncates `file` to `size` bytes: each object to its share.

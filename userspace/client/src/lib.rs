@@ -11,12 +11,14 @@
 
 mod client;
 mod config;
+mod ldlm;
 mod mdc;
 mod mgc;
 mod osc;
 
 pub use client::{Client, File};
 pub use config::{FsConfig, TargetInfo};
+pub use ldlm::{ClientLocks, Granted};
 pub use mdc::{Attr, Mdc, Opened, SetAttr};
 pub use mgc::Mgc;
 pub use osc::Osc;

@@ -15,6 +15,7 @@ use rustre_lnet::wire::lustre::connect_flags::{
     OBD_CONNECT_AT, OBD_CONNECT_FULL20, OBD_CONNECT_VERSION,
 };
 use rustre_lnet::wire::lustre::fid::LuFid;
+use rustre_lnet::wire::lustre::ldlm::{res_id_of_fid, LdlmLockDesc, LockMode, LDLM_EXTENT};
 use rustre_lnet::wire::lustre::mdt::{OBD_MD_FLGROUP, OBD_MD_FLID, OBD_MD_FLSIZE};
 use rustre_lnet::wire::lustre::obd::{ObdConnectData, ObdStatfs};
 use rustre_lnet::wire::lustre::ost::{
@@ -29,6 +30,8 @@ use rustre_lnet::wire::ptlrpc::portal::{
 use rustre_lnet::{Node, ProcessId};
 use rustre_ptlrpc::{Error, Import, Message, PortalBuffers, TargetKind, XID_STEP};
 
+use crate::ldlm::{ClientLocks, Granted};
+
 /// The most bytes of one BRW we send (`ocd_brw_size` without
 /// `OBD_CONNECT_BRW_SIZE`).
 pub const MAX_BRW: u64 = 1 << 20;
@@ -41,7 +44,7 @@ const CLIENT_VERSION: u32 = 0x020f_0000;
 
 /// A connection to an OST.
 pub struct Osc {
-    imp: Import,
+    imp: Arc<Import>,
     replies: Arc<PortalBuffers>,
     bulk: Arc<PortalBuffers>,
 }
@@ -86,7 +89,11 @@ impl Osc {
             ..ObdConnectData::default()
         };
         imp.connect(cluuid, &ocd)?;
-        Ok(Osc { imp, replies, bulk })
+        Ok(Osc {
+            imp: Arc::new(imp),
+            replies,
+            bulk,
+        })
     }
 
     /// Disconnects from the OST.
@@ -99,6 +106,29 @@ impl Osc {
 
     fn reply_obdo(reply: &Message) -> Result<Obdo, Error> {
         Ok(Obdo::decode(reply.buffer(1).unwrap_or(&[]), reply.order())?)
+    }
+
+    /// Takes an extent lock in `mode` on bytes `start..=end` of object
+    /// `fid` (`u64::MAX`: to the end), waiting while other clients give
+    /// back conflicting locks.
+    ///
+    /// # Errors
+    /// What the OST answers.
+    pub fn lock(
+        &self,
+        locks: &ClientLocks,
+        fid: LuFid,
+        mode: LockMode,
+        (start, end): (u64, u64),
+    ) -> Result<Granted, Error> {
+        let desc = LdlmLockDesc {
+            lr_type: LDLM_EXTENT,
+            lr_name: res_id_of_fid(&fid),
+            l_req_mode: mode.to_wire(),
+            l_policy_data: [start, end, 0, 0],
+            ..LdlmLockDesc::default()
+        };
+        locks.enqueue(&self.imp, desc)
     }
 
     /// The OST's statistics (OST_STATFS, to its create portal).

@@ -15,6 +15,7 @@ use rustre_lnet::wire::ptlrpc::body::{
 use rustre_lnet::wire::ptlrpc::format;
 use rustre_lnet::wire::ptlrpc::msg::{MsgHeader, MSGHDR_AT_SUPPORT};
 use rustre_lnet::wire::ptlrpc::opcode::Opcode;
+use rustre_lnet::wire::ptlrpc::portal::{LDLM_CB_REPLY_PORTAL, LDLM_CB_REQUEST_PORTAL};
 use rustre_lnet::{Node, ProcessId};
 
 use crate::buffers::PortalBuffers;
@@ -91,11 +92,16 @@ struct Connection {
 pub struct Import {
     node: Node,
     target: ProcessId,
-    kind: TargetKind,
+    /// The target's kind; `None` for a server's import of a client's
+    /// callback service, which is never connected.
+    kind: Option<TargetKind>,
     uuid: String,
     request_portal: u32,
     replies: Arc<PortalBuffers>,
     timeout: Duration,
+    /// Our handle for the connection, sent in the connect (the server
+    /// names it in its lock callbacks).
+    local_handle: u64,
     conn: Mutex<Connection>,
 }
 
@@ -113,13 +119,41 @@ impl Import {
         Import {
             node: node.clone(),
             target,
-            kind,
+            kind: Some(kind),
             uuid: uuid.to_owned(),
             request_portal,
             replies,
             timeout: Duration::from_secs(30),
+            local_handle: next_xid() | 1,
             conn: Mutex::new(Connection::default()),
         }
+    }
+
+    /// A server's import of the lock callback service of a client at
+    /// `client`: requests go to its `LDLM_CB_REQUEST_PORTAL` with `handle`
+    /// (the one its connect gave), replies come to the server's
+    /// `LDLM_CB_REPLY_PORTAL`, within `timeout`.
+    pub fn callback(node: &Node, client: ProcessId, handle: u64, timeout: Duration) -> Import {
+        Import {
+            node: node.clone(),
+            target: client,
+            kind: None,
+            uuid: String::new(),
+            request_portal: LDLM_CB_REQUEST_PORTAL,
+            replies: PortalBuffers::attach(node, LDLM_CB_REPLY_PORTAL),
+            timeout,
+            local_handle: 0,
+            conn: Mutex::new(Connection {
+                handle,
+                conn_cnt: 1,
+                at: false,
+            }),
+        }
+    }
+
+    fn kind(&self) -> Result<TargetKind, Error> {
+        self.kind
+            .ok_or_else(|| Error::Protocol("a callback import does not connect".into()))
     }
 
     fn conn(&self) -> Connection {
@@ -248,7 +282,8 @@ impl Import {
         ocd.encode(&mut ocd_buf)?;
         let tgt = uuid_buf(&self.uuid);
         let cl = uuid_buf(cluuid);
-        let handle = self.conn().handle.to_le_bytes();
+        let kind = self.kind()?;
+        let handle = self.local_handle.to_le_bytes();
         let bufs: [&[u8]; 4] = [&tgt, &cl, &handle, &ocd_buf];
         {
             let mut c = self.conn.lock().unwrap_or_else(|e| e.into_inner());
@@ -262,7 +297,7 @@ impl Import {
             0
         };
         let portals = (self.request_portal, &*self.replies);
-        let reply = self.rpc_with(next_xid(), portals, self.kind.connect_opc(), flags, &bufs)?;
+        let reply = self.rpc_with(next_xid(), portals, kind.connect_opc(), flags, &bufs)?;
         format::CONNECT.reply.check(&reply.msg())?;
         let got = ObdConnectData::decode(reply.buffer(1).unwrap_or(&[]), reply.order())?;
         if got.connect_flags & !ocd.connect_flags != 0
@@ -292,7 +327,7 @@ impl Import {
     /// # Errors
     /// As [`Import::rpc`].
     pub fn disconnect(&self) -> Result<(), Error> {
-        self.rpc(self.kind.disconnect_opc(), &[])?;
+        self.rpc(self.kind()?.disconnect_opc(), &[])?;
         let mut c = self.conn.lock().unwrap_or_else(|e| e.into_inner());
         c.handle = 0;
         c.at = false;

@@ -106,6 +106,9 @@ pub struct ServerConfig {
     pub fsname: String,
     /// How many OSTs it has.
     pub osts: u32,
+    /// How long a client has to give back a lock another one wants
+    /// before it is evicted.
+    pub lock_timeout: std::time::Duration,
 }
 
 /// What the services share.
@@ -142,7 +145,7 @@ impl Server {
             mgs: Mgs::new(&config.fsname, nid, &targets),
             targets,
             exports: Exports::new(seed),
-            locks: Locks::new(seed),
+            locks: Locks::new(seed, &node, config.lock_timeout),
             mdt: Mdt::new(&node, osts.clone()),
             osts,
         });
@@ -200,6 +203,7 @@ impl Dispatch {
             return Err(ENOTCONN);
         }
         let handle = req.msg.body.handle;
+        let lock_ctx = (&s.exports, s.targets.as_slice());
         match (self.kind, opc) {
             (None, Opcode::LdlmCancel) => s.locks.cancel(handle, req),
             (None, _) => Err(EOPNOTSUPP),
@@ -208,12 +212,22 @@ impl Dispatch {
                 s.locks.drop_export(handle);
                 Ok(s.exports.disconnect(&s.targets, req, &export))
             }
-            (Some(TargetKind::Mgs), Opcode::LdlmEnqueue) => s.locks.enqueue(handle, req),
+            (Some(TargetKind::Mgs), Opcode::LdlmEnqueue) => {
+                s.locks
+                    .enqueue((handle, &export), req, lock_ctx, |_| Vec::new())
+            }
             (Some(TargetKind::Mgs), Opcode::LlogOriginHandleCreate) => s.mgs.open(req),
             (Some(TargetKind::Mgs), Opcode::LlogOriginHandleReadHeader) => s.mgs.read_header(req),
             (Some(TargetKind::Mgs), Opcode::LlogOriginHandleNextBlock) => s.mgs.next_block(req),
-            (Some(TargetKind::Mdt), Opcode::LdlmEnqueue) => s.mdt.enqueue(handle, req, &s.locks),
+            (Some(TargetKind::Mdt), Opcode::LdlmEnqueue) => {
+                s.mdt.enqueue((handle, &export), req, &s.locks, lock_ctx)
+            }
             (Some(TargetKind::Mdt), _) => s.mdt.handle(opc, req),
+            (Some(TargetKind::Ost), Opcode::LdlmEnqueue) => {
+                let index = s.targets[export.target].index;
+                let lvb = |desc: &_| s.osts.lvb(index, desc);
+                s.locks.enqueue((handle, &export), req, lock_ctx, lvb)
+            }
             (Some(TargetKind::Ost), _) => {
                 let index = s.targets[export.target].index;
                 s.osts.handle(index, opc, req)

@@ -51,7 +51,12 @@ fn parse(args: &[String]) -> Result<ServerConfig, String> {
     let mut lnet = Config::new(nid.ok_or("--nid is required")?);
     lnet.listen = Some(listen);
     lnet.accept = accept;
-    Ok(ServerConfig { lnet, fsname, osts })
+    Ok(ServerConfig {
+        lnet,
+        fsname,
+        osts,
+        lock_timeout: std::time::Duration::from_secs(30),
+    })
 }
 
 fn main() -> ExitCode {

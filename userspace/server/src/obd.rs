@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use rustre_lnet::wire::codec::Fields;
 use rustre_lnet::wire::lustre::errno::{ENODEV, ENOTCONN, EPROTO};
 use rustre_lnet::wire::lustre::obd::{ObdConnectData, OBD_CONNECT_DATA_SIZE};
 use rustre_lnet::wire::ptlrpc::format;
@@ -34,6 +35,8 @@ pub struct Export {
     pub client: String,
     /// The client's process.
     pub peer: ProcessId,
+    /// The client's handle for the connection, which lock callbacks name.
+    pub client_handle: u64,
     /// The connect flags granted.
     pub flags: u64,
 }
@@ -98,6 +101,14 @@ impl Exports {
         let (tgt_uuid, client) = (text(1), text(2));
         let ocd = ObdConnectData::decode(req.msg.buffer(4).unwrap_or(&[]), req.msg.order())
             .map_err(|_| EPROTO)?;
+        let client_handle = Fields::new(
+            "lustre_handle",
+            req.msg.buffer(3).unwrap_or(&[]),
+            8,
+            req.msg.order(),
+        )
+        .and_then(|f| f.u64(0))
+        .map_err(|_| EPROTO)?;
         let Some(t) = targets
             .iter()
             .position(|t| t.kind == kind && t.uuid() == tgt_uuid)
@@ -111,6 +122,7 @@ impl Exports {
             target: t,
             client: client.clone(),
             peer: req.peer,
+            client_handle,
             flags,
         };
         let (handle, reconnect) = {
@@ -149,6 +161,24 @@ impl Exports {
             op_flags: if reconnect { MSG_CONNECT_RECONNECT } else { 0 },
             ..Reply::ok(vec![buf])
         })
+    }
+
+    /// The export of `handle`, if it is still there.
+    pub fn get(&self, handle: u64) -> Option<Export> {
+        self.map().get(&handle).cloned()
+    }
+
+    /// Evicts the export of `handle` (its client stopped answering): its
+    /// requests get `-ENOTCONN` until it connects again.
+    pub fn evict(&self, handle: u64, targets: &[Target], why: &str) {
+        if let Some(e) = self.map().remove(&handle) {
+            eprintln!(
+                "{}: evicting {} from {}: {why}",
+                fmt_nid(e.peer.nid),
+                e.client,
+                targets[e.target].name
+            );
+        }
     }
 
     /// Handles a disconnect of `export`.

@@ -19,13 +19,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rustre_lnet::wire::codec::ByteOrder;
 use rustre_lnet::wire::lustre::errno::{EINVAL, EIO, ENOENT, EOPNOTSUPP, EPROTO};
 use rustre_lnet::wire::lustre::fid::LuFid;
+use rustre_lnet::wire::lustre::ldlm::LdlmLockDesc;
 use rustre_lnet::wire::lustre::mdt::{
     OBD_MD_FLATIME, OBD_MD_FLBLOCKS, OBD_MD_FLCTIME, OBD_MD_FLGROUP, OBD_MD_FLID, OBD_MD_FLMTIME,
     OBD_MD_FLSIZE,
 };
 use rustre_lnet::wire::lustre::obd::{ObdStatfs, OBD_STATFS_SIZE};
 use rustre_lnet::wire::lustre::ost::{
-    bulk_buffers, NiobufRemote, ObdIoobj, Obdo, NIOBUF_REMOTE_SIZE, OBDO_SIZE, OBD_IOOBJ_SIZE,
+    bulk_buffers, NiobufRemote, ObdIoobj, Obdo, OstLvb, NIOBUF_REMOTE_SIZE, OBDO_SIZE,
+    OBD_IOOBJ_SIZE, OST_LVB_SIZE,
 };
 use rustre_lnet::wire::ptlrpc::format;
 use rustre_lnet::wire::ptlrpc::opcode::Opcode;
@@ -181,6 +183,31 @@ impl Osts {
     /// Destroys object `fid` of OST `idx` (its file is gone).
     pub fn destroy(&self, idx: u32, fid: &LuFid) {
         self.ost(idx).0.remove(fid);
+    }
+
+    /// The lock value block of an extent lock on OST `idx`: the attributes
+    /// of the object that `desc`'s resource names (empty when there is no
+    /// such object).
+    pub fn lvb(&self, idx: u32, desc: &LdlmLockDesc) -> Vec<u8> {
+        let name = desc.lr_name;
+        let fid = LuFid {
+            seq: name[0],
+            oid: name[1] as u32,
+            ver: (name[1] >> 32) as u32,
+        };
+        let ost = self.ost(idx);
+        let Some(obj) = ost.0.get(&fid) else {
+            return Vec::new();
+        };
+        let lvb = OstLvb {
+            lvb_size: obj.size,
+            lvb_mtime: obj.times[1],
+            lvb_atime: obj.times[0],
+            lvb_ctime: obj.times[2],
+            lvb_blocks: obj.blocks(),
+            ..OstLvb::default()
+        };
+        encoded(OST_LVB_SIZE, |b| lvb.encode(b))
     }
 
     /// Handles one request to OST `idx` (not connect, ping or disconnect).

@@ -23,6 +23,9 @@ use rustre_ptlrpc::{Reply, Request};
 
 use super::namespace::{Kind, NewInode, S_IFMT, S_IFREG};
 use super::{body_of, check, encoded, getattr_reply, name, now, Mdt};
+use crate::ldlm::Locks;
+use crate::obd::{Export, Exports};
+use crate::target::Target;
 
 /// What an intent did, for the reply.
 struct Outcome {
@@ -35,19 +38,20 @@ impl Mdt {
     /// Handles an LDLM_ENQUEUE to the MDT from export `export`.
     pub(crate) fn enqueue(
         &self,
-        export: u64,
+        export: (u64, &Export),
         req: &Request,
-        locks: &crate::ldlm::Locks,
+        locks: &Locks,
+        ctx: (&Exports, &[Target]),
     ) -> Result<Reply, i32> {
         let order: ByteOrder = req.msg.order();
         let dlm =
             LdlmRequest::decode(req.msg.buffer(1).unwrap_or(&[]), order).map_err(|_| EPROTO)?;
         if dlm.lock_flags & LDLM_FL_HAS_INTENT == 0 || req.msg.msg().bufcount() < 3 {
-            return locks.enqueue(export, req);
+            return locks.enqueue(export, req, ctx, |_| Vec::new());
         }
         let it = LdlmIntent::decode(req.msg.buffer(2).unwrap_or(&[]), order).map_err(|_| EPROTO)?;
         let out = if it.opc & IT_OPEN != 0 {
-            self.intent_open(req, export)?
+            self.intent_open(req, export.0)?
         } else if it.opc & (IT_LOOKUP | IT_GETATTR) != 0 {
             self.intent_getattr(req)?
         } else {

@@ -15,6 +15,7 @@ pub fn server(ip: &str, osts: u32) -> Server {
         lnet,
         fsname: "scratch".into(),
         osts,
+        lock_timeout: std::time::Duration::from_secs(2),
     })
     .unwrap()
 }
