@@ -87,6 +87,16 @@ impl Client {
         })
     }
 
+    /// Waits `timeout` for each reply (and resends after it) from now on,
+    /// on every connection.
+    pub fn set_timeout(&self, timeout: std::time::Duration) {
+        self.mgc.set_timeout(timeout);
+        self.mdc.set_timeout(timeout);
+        for osc in &self.oscs {
+            osc.set_timeout(timeout);
+        }
+    }
+
     /// Disconnects from every target.
     ///
     /// # Errors

@@ -137,6 +137,8 @@ struct FidAlloc {
 /// A connection to an MDT.
 pub struct Mdc {
     imp: Import,
+    /// What the connect asks for.
+    ocd: ObdConnectData,
     replies: Arc<PortalBuffers>,
     bulk: Arc<PortalBuffers>,
     fids: Mutex<FidAlloc>,
@@ -196,6 +198,7 @@ impl Mdc {
         }
         Ok(Mdc {
             imp,
+            ocd,
             replies,
             bulk,
             fids: Mutex::new(FidAlloc::default()),
@@ -228,6 +231,19 @@ impl Mdc {
         };
         f.next += 1;
         Ok(fid)
+    }
+
+    /// Connects again (after an eviction), as client `cluuid`.
+    ///
+    /// # Errors
+    /// What the connect gives.
+    pub fn reconnect(&self, cluuid: &str) -> Result<(), Error> {
+        self.imp.connect(cluuid, &self.ocd).map(drop)
+    }
+
+    /// Waits `timeout` for each reply (and resends after it) from now on.
+    pub fn set_timeout(&self, timeout: std::time::Duration) {
+        self.imp.set_timeout(timeout);
     }
 
     /// Disconnects from the MDT.

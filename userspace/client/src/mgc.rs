@@ -192,6 +192,11 @@ impl Mgc {
         Ok(records)
     }
 
+    /// Waits `timeout` for each reply (and resends after it) from now on.
+    pub fn set_timeout(&self, timeout: std::time::Duration) {
+        self.imp.set_timeout(timeout);
+    }
+
     /// Disconnects from the MGS.
     ///
     /// # Errors

@@ -96,6 +96,11 @@ impl Osc {
         })
     }
 
+    /// Waits `timeout` for each reply (and resends after it) from now on.
+    pub fn set_timeout(&self, timeout: std::time::Duration) {
+        self.imp.set_timeout(timeout);
+    }
+
     /// Disconnects from the OST.
     ///
     /// # Errors

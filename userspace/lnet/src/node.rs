@@ -329,6 +329,17 @@ impl Node {
             .clone()
     }
 
+    /// Closes every connection with `nid` (it may connect again).
+    pub fn close_peer(&self, nid: Nid) {
+        for c in self.inner.peers.take(nid.as_u64()) {
+            log(format_args!(
+                "{}: closing its connections",
+                fmt_nid(c.peer_nid)
+            ));
+            c.close();
+        }
+    }
+
     /// Stops accepting and closes every connection.
     pub fn shutdown(&self) {
         self.inner.stopping.store(true, Ordering::SeqCst);

@@ -65,6 +65,12 @@ impl Peers {
             .cloned()
     }
 
+    /// Removes the connections of `nid` and returns them, for the caller to
+    /// close.
+    pub fn take(&self, nid: u64) -> Vec<Arc<Conn>> {
+        self.lock().remove(&nid).unwrap_or_default()
+    }
+
     /// Removes every connection and returns them, for the caller to close.
     pub fn take_all(&self) -> Vec<Arc<Conn>> {
         self.lock().drain().flat_map(|(_, c)| c).collect()

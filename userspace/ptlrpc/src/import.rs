@@ -26,6 +26,12 @@ use crate::service::AT_REPLY_OFFSET;
 /// `MSG_CONNECT_INITIAL` in `pb_op_flags`: a first connect.
 const MSG_CONNECT_INITIAL: u32 = 0x20;
 
+/// `MSG_RESENT` in `pb_flags`: a request sent again.
+pub const MSG_RESENT: u32 = 0x2;
+
+/// How many times a request is sent at most.
+const SENDS: u32 = 3;
+
 /// The reply size we announce (`lm_repsize`); our peers size replies
 /// themselves.
 const REPSIZE: u32 = 8192;
@@ -98,7 +104,8 @@ pub struct Import {
     uuid: String,
     request_portal: u32,
     replies: Arc<PortalBuffers>,
-    timeout: Duration,
+    /// How long to wait for a reply, in milliseconds.
+    timeout_ms: AtomicU64,
     /// Our handle for the connection, sent in the connect (the server
     /// names it in its lock callbacks).
     local_handle: u64,
@@ -123,7 +130,7 @@ impl Import {
             uuid: uuid.to_owned(),
             request_portal,
             replies,
-            timeout: Duration::from_secs(30),
+            timeout_ms: AtomicU64::new(30_000),
             local_handle: next_xid() | 1,
             conn: Mutex::new(Connection::default()),
         }
@@ -141,7 +148,7 @@ impl Import {
             uuid: String::new(),
             request_portal: LDLM_CB_REQUEST_PORTAL,
             replies: PortalBuffers::attach(node, LDLM_CB_REPLY_PORTAL),
-            timeout,
+            timeout_ms: AtomicU64::new(timeout.as_millis() as u64),
             local_handle: 0,
             conn: Mutex::new(Connection {
                 handle,
@@ -149,6 +156,17 @@ impl Import {
                 at: false,
             }),
         }
+    }
+
+    /// How long to wait for each reply.
+    pub fn timeout(&self) -> Duration {
+        Duration::from_millis(self.timeout_ms.load(Ordering::Relaxed))
+    }
+
+    /// Waits `timeout` for each reply from now on.
+    pub fn set_timeout(&self, timeout: Duration) {
+        self.timeout_ms
+            .store(timeout.as_millis() as u64, Ordering::Relaxed);
     }
 
     fn kind(&self) -> Result<TargetKind, Error> {
@@ -230,7 +248,7 @@ impl Import {
             last_xid: xid.saturating_sub(1),
             conn_cnt: conn.conn_cnt,
             op_flags,
-            timeout: self.timeout.as_secs() as u32,
+            timeout: self.timeout().as_secs() as u32,
             ..PtlrpcBody::default()
         };
         let header = MsgHeader {
@@ -238,18 +256,32 @@ impl Import {
             flags: if conn.at { MSGHDR_AT_SUPPORT } else { 0 },
             ..MsgHeader::default()
         };
-        let rx = replies.expect(xid);
-        let sent = self.node.put(
-            self.target,
-            request_portal,
-            xid,
-            0,
-            &pack(&header, &body, bufs),
-        );
-        let got = sent
-            .map_err(Error::from)
-            .and_then(|()| rx.recv_timeout(self.timeout).map_err(|_| Error::Timeout));
-        replies.withdraw(xid);
+        // A request that gets no reply in time is sent again, the same
+        // XID flagged MSG_RESENT, so that a server that did it answers with
+        // the reply it made rather than doing it twice.
+        let mut got = Err(Error::Timeout);
+        for attempt in 0..SENDS {
+            let body = PtlrpcBody {
+                flags: if attempt > 0 { MSG_RESENT } else { 0 },
+                ..body
+            };
+            let rx = replies.expect(xid);
+            let sent = self.node.put(
+                self.target,
+                request_portal,
+                xid,
+                0,
+                &pack(&header, &body, bufs),
+            );
+            let timeout = self.timeout();
+            got = sent
+                .map_err(Error::from)
+                .and_then(|()| rx.recv_timeout(timeout).map_err(|_| Error::Timeout));
+            replies.withdraw(xid);
+            if !matches!(got, Err(Error::Timeout)) {
+                break;
+            }
+        }
         let put = got?;
         let want = if conn.at { AT_REPLY_OFFSET } else { 0 };
         if put.offset != want {

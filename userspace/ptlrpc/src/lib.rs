@@ -25,6 +25,6 @@ mod service;
 
 pub use buffers::PortalBuffers;
 pub use error::Error;
-pub use import::{Import, TargetKind, XID_STEP};
+pub use import::{Import, TargetKind, MSG_RESENT, XID_STEP};
 pub use message::{pack, Message};
-pub use service::{Handler, Reply, Request, Service};
+pub use service::{Corruption, Handler, Reply, Request, Service};

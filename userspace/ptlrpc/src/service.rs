@@ -54,6 +54,70 @@ pub struct Reply {
     pub last_committed: u64,
     /// The buffers after the body.
     pub bufs: Vec<Vec<u8>>,
+    /// Break the reply this way before it goes (fault injection).
+    pub corrupt: Option<Corruption>,
+}
+
+/// Ways to break a reply, each one that the wire crate rejects: for
+/// testing clients against a misbehaving server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Corruption {
+    /// A wrong `lm_magic`.
+    Magic,
+    /// No buffers at all (`lm_bufcount` 0).
+    Bufcount,
+    /// A buffer length past the end of the message.
+    Buflen,
+    /// The message cut short in the middle of its buffers.
+    Truncate,
+    /// A `ptlrpc_body` shorter than the smallest one.
+    Body,
+}
+
+impl Corruption {
+    /// Every kind.
+    pub const ALL: [Corruption; 5] = [
+        Corruption::Magic,
+        Corruption::Bufcount,
+        Corruption::Buflen,
+        Corruption::Truncate,
+        Corruption::Body,
+    ];
+
+    /// Breaks the message `m` (a packed `lustre_msg_v2`, little-endian).
+    fn apply(self, m: &mut Vec<u8>) {
+        let put = |m: &mut Vec<u8>, at: usize, v: u32| {
+            if let Some(b) = m.get_mut(at..at + 4) {
+                b.copy_from_slice(&v.to_le_bytes());
+            }
+        };
+        match self {
+            Corruption::Magic => put(m, 8, 0xdead_beef),
+            Corruption::Bufcount => put(m, 0, 0),
+            Corruption::Buflen => put(m, 32, 1 << 30),
+            Corruption::Truncate => m.truncate(m.len() / 2),
+            Corruption::Body => put(m, 32, 16),
+        }
+    }
+}
+
+impl std::str::FromStr for Corruption {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "magic" => Corruption::Magic,
+            "bufcount" => Corruption::Bufcount,
+            "buflen" => Corruption::Buflen,
+            "truncate" => Corruption::Truncate,
+            "body" => Corruption::Body,
+            _ => {
+                return Err(format!(
+                    "'{s}' is not magic, bufcount, buflen, truncate or body"
+                ))
+            }
+        })
+    }
 }
 
 impl Reply {
@@ -198,7 +262,10 @@ impl Worker {
             ..PtlrpcBody::default()
         };
         let bufs: Vec<&[u8]> = reply.bufs.iter().map(Vec::as_slice).collect();
-        let bytes = pack(&MsgHeader::default(), &body, &bufs);
+        let mut bytes = pack(&MsgHeader::default(), &body, &bufs);
+        if let Some(c) = reply.corrupt {
+            c.apply(&mut bytes);
+        }
         let offset = if req.msg.header().flags & MSGHDR_AT_SUPPORT != 0 {
             AT_REPLY_OFFSET
         } else {

@@ -10,6 +10,7 @@
 //! `-EOPNOTSUPP`. The server also runs the LNet echo service that
 //! `test_lnet.ko` uses.
 
+mod faults;
 mod ldlm;
 mod llog;
 mod mdt;
@@ -18,11 +19,13 @@ mod obd;
 mod ost;
 mod target;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rustre_lnet::wire::lnet::RUSTRE_ECHO_PORTAL;
 use rustre_lnet::wire::lustre::errno::{EINVAL, ENOTCONN, EOPNOTSUPP};
+use rustre_lnet::wire::nid::Nid;
 use rustre_lnet::wire::ptlrpc::body::PTLRPC_MSG_VERSION;
 use rustre_lnet::wire::ptlrpc::opcode::{Opcode, Service as OpService};
 use rustre_lnet::wire::ptlrpc::portal::{
@@ -31,13 +34,14 @@ use rustre_lnet::wire::ptlrpc::portal::{
     OSC_REPLY_PORTAL, OST_CREATE_PORTAL, OST_IO_PORTAL, OST_REQUEST_PORTAL, SEQ_METADATA_PORTAL,
 };
 use rustre_lnet::{fmt_nid, EchoPortal, Node};
-use rustre_ptlrpc::{Handler, Reply, Request, Service, TargetKind};
+use rustre_ptlrpc::{Handler, Reply, Request, Service, TargetKind, MSG_RESENT};
 
 use ldlm::Locks;
 use mdt::Mdt;
 use mgs::Mgs;
 use ost::Osts;
 
+pub use faults::{Action, Faults, Rule};
 pub use obd::{Export, Exports};
 pub use target::{targets, Target};
 
@@ -109,6 +113,8 @@ pub struct ServerConfig {
     /// How long a client has to give back a lock another one wants
     /// before it is evicted.
     pub lock_timeout: std::time::Duration,
+    /// Faults to inject from the start.
+    pub faults: Vec<Rule>,
 }
 
 /// What the services share.
@@ -119,11 +125,17 @@ struct State {
     mgs: Mgs,
     mdt: Mdt,
     osts: Arc<Osts>,
+    faults: Arc<Faults>,
+    node: Node,
+    /// The last reply of a modifying request, by export, with its XID: a
+    /// resent request gets it again rather than being done twice.
+    replies: Mutex<HashMap<u64, (u64, Reply)>>,
 }
 
 /// A running server.
 pub struct Server {
     node: Node,
+    state: Arc<State>,
     _services: Vec<Service>,
 }
 
@@ -148,7 +160,13 @@ impl Server {
             locks: Locks::new(seed, &node, config.lock_timeout),
             mdt: Mdt::new(&node, osts.clone()),
             osts,
+            faults: Arc::new(Faults::default()),
+            node: node.clone(),
+            replies: Mutex::new(HashMap::new()),
         });
+        for rule in &config.faults {
+            state.faults.add(*rule);
+        }
         let services = SERVICES
             .iter()
             .map(|&(name, kind, portals)| {
@@ -161,6 +179,7 @@ impl Server {
             .collect();
         Ok(Server {
             node,
+            state,
             _services: services,
         })
     }
@@ -168,6 +187,47 @@ impl Server {
     /// The server's LNet node.
     pub fn node(&self) -> &Node {
         &self.node
+    }
+
+    /// The fault injection rules.
+    pub fn faults(&self) -> &Faults {
+        &self.state.faults
+    }
+
+    /// Runs one command of the control socket: `fault RULE`, `clear`
+    /// (every fault rule) or `evict UUID`; returns what it did.
+    ///
+    /// # Errors
+    /// A text that says what is wrong with the command.
+    pub fn control(&self, line: &str) -> Result<String, String> {
+        let (cmd, arg) = line.trim().split_once(' ').unwrap_or((line.trim(), ""));
+        match cmd {
+            "fault" => {
+                self.faults().add(arg.parse()?);
+                Ok(format!("fault {arg} added"))
+            }
+            "clear" => {
+                self.faults().clear();
+                Ok("faults cleared".into())
+            }
+            "evict" if !arg.is_empty() => Ok(format!("{} exports evicted", self.evict(arg))),
+            _ => Err(format!(
+                "unknown command '{}': fault RULE, clear, evict UUID",
+                line.trim()
+            )),
+        }
+    }
+
+    /// Evicts client `uuid` from every target.
+    pub fn evict(&self, uuid: &str) -> usize {
+        let s = &self.state;
+        let handles = s.exports.of_client(uuid);
+        for h in &handles {
+            s.exports
+                .evict(*h, &s.targets, "evicted by the administrator");
+            s.locks.drop_export(*h);
+        }
+        handles.len()
     }
 
     /// Stops serving: closes every connection.
@@ -237,9 +297,25 @@ impl Dispatch {
     }
 }
 
-impl Handler for Dispatch {
-    fn handle(&self, req: &Request) -> Option<Reply> {
-        Some(self.dispatch(req).unwrap_or_else(|errno| {
+/// Whether `opc` changes state, so that its reply is kept for a resend.
+fn modifies(opc: u32) -> bool {
+    matches!(
+        Opcode::from_wire(opc),
+        Some(
+            Opcode::MdsReint
+                | Opcode::MdsClose
+                | Opcode::LdlmEnqueue
+                | Opcode::OstWrite
+                | Opcode::OstPunch
+                | Opcode::OstSetattr
+        )
+    )
+}
+
+impl Dispatch {
+    /// The reply to `req`, or an error reply.
+    fn reply(&self, req: &Request) -> Reply {
+        self.dispatch(req).unwrap_or_else(|errno| {
             eprintln!(
                 "{}: x{}: opcode {}: error {}",
                 fmt_nid(req.peer.nid),
@@ -248,6 +324,53 @@ impl Handler for Dispatch {
                 -errno
             );
             Reply::err(errno)
-        }))
+        })
+    }
+}
+
+impl Handler for Dispatch {
+    fn handle(&self, req: &Request) -> Option<Reply> {
+        let s = &self.state;
+        let body = &req.msg.body;
+        let kept = || s.replies.lock().unwrap_or_else(|e| e.into_inner());
+        if body.flags & MSG_RESENT != 0 {
+            if let Some((xid, reply)) = kept().get(&body.handle) {
+                if *xid == req.xid {
+                    return Some(reply.clone());
+                }
+            }
+        }
+        let action = s.faults.check(body.opc);
+        match action {
+            Some(Action::Error(errno)) => return Some(Reply::err(errno)),
+            Some(Action::Cut) => {
+                if let Ok(nid) = Nid::from_u64(req.peer.nid) {
+                    s.node.close_peer(nid);
+                }
+                return None;
+            }
+            Some(Action::Evict) => {
+                s.exports.evict(body.handle, &s.targets, "fault injection");
+                s.locks.drop_export(body.handle);
+                return Some(Reply::err(ENOTCONN));
+            }
+            _ => {}
+        }
+        let reply = self.reply(req);
+        if body.handle != 0 && modifies(body.opc) {
+            kept().insert(body.handle, (req.xid, reply.clone()));
+        }
+        match action {
+            Some(Action::Drop) => None,
+            Some(Action::Delay(d)) => {
+                std::thread::sleep(d);
+                Some(reply)
+            }
+            Some(Action::Malformed(c)) => Some(Reply {
+                corrupt: Some(c),
+                ..reply
+            }),
+            _ => Some(reply),
+        }
     }
 }

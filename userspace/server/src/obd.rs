@@ -168,6 +168,15 @@ impl Exports {
         self.map().get(&handle).cloned()
     }
 
+    /// The handles of the exports of client `uuid`.
+    pub fn of_client(&self, uuid: &str) -> Vec<u64> {
+        self.map()
+            .iter()
+            .filter(|(_, e)| e.client == uuid)
+            .map(|(h, _)| *h)
+            .collect()
+    }
+
     /// Evicts the export of `handle` (its client stopped answering): its
     /// requests get `-ENOTCONN` until it connects again.
     pub fn evict(&self, handle: u64, targets: &[Target], why: &str) {

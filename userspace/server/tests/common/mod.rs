@@ -16,6 +16,7 @@ pub fn server(ip: &str, osts: u32) -> Server {
         fsname: "scratch".into(),
         osts,
         lock_timeout: std::time::Duration::from_secs(2),
+        faults: Vec::new(),
     })
     .unwrap()
 }
