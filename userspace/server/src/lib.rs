@@ -20,7 +20,9 @@ mod ost;
 mod target;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::thread;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rustre_lnet::wire::lnet::RUSTRE_ECHO_PORTAL;
@@ -115,6 +117,9 @@ pub struct ServerConfig {
     pub lock_timeout: std::time::Duration,
     /// Faults to inject from the start.
     pub faults: Vec<Rule>,
+    /// How long a client may go unheard (it pings every 25 s) before it
+    /// is evicted.
+    pub idle_timeout: std::time::Duration,
 }
 
 /// What the services share.
@@ -127,6 +132,7 @@ struct State {
     osts: Arc<Osts>,
     faults: Arc<Faults>,
     node: Node,
+    stopping: AtomicBool,
     /// The last reply of a modifying request, by export, with its XID: a
     /// resent request gets it again rather than being done twice.
     replies: Mutex<HashMap<u64, (u64, Reply)>>,
@@ -162,6 +168,7 @@ impl Server {
             osts,
             faults: Arc::new(Faults::default()),
             node: node.clone(),
+            stopping: AtomicBool::new(false),
             replies: Mutex::new(HashMap::new()),
         });
         for rule in &config.faults {
@@ -177,6 +184,9 @@ impl Server {
                 Service::start(&node, name, portals, THREADS, dispatch)
             })
             .collect();
+        let reaper = state.clone();
+        let idle = config.idle_timeout;
+        thread::spawn(move || reaper.evict_idle(idle));
         Ok(Server {
             node,
             state,
@@ -232,7 +242,22 @@ impl Server {
 
     /// Stops serving: closes every connection.
     pub fn shutdown(&self) {
+        self.state.stopping.store(true, Ordering::Relaxed);
         self.node.shutdown();
+    }
+}
+
+impl State {
+    /// Evicts, every second until the server stops, the clients not heard
+    /// from for `idle`.
+    fn evict_idle(&self, idle: std::time::Duration) {
+        while !self.stopping.load(Ordering::Relaxed) {
+            thread::sleep(std::time::Duration::from_secs(1));
+            for h in self.exports.idle(idle) {
+                self.exports.evict(h, &self.targets, "not heard from");
+                self.locks.drop_export(h);
+            }
+        }
     }
 }
 

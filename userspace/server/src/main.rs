@@ -14,6 +14,7 @@ use rustre_server::{Server, ServerConfig};
 
 const USAGE: &str = "usage: rustre-server --nid NID [--listen ADDR:PORT] [--accept secure|all]
                      [--fsname NAME] [--osts N] [--lock-timeout SECONDS]
+                     [--idle-timeout SECONDS]
                      [--fault RULE]... [--control PATH]
 
   --nid NID               the server's NID, for example 10.0.0.1@tcp
@@ -24,6 +25,8 @@ const USAGE: &str = "usage: rustre-server --nid NID [--listen ADDR:PORT] [--acce
   --osts N                how many OSTs it has (default 2)
   --lock-timeout SECONDS  how long a client has to give back a lock that
                           another wants before it is evicted (default 30)
+  --idle-timeout SECONDS  evict a client not heard from for so long
+                          (default 150: six of its 25-second pings)
   --fault RULE            inject a fault: ACTION:OPCODE:N[:ARG], on the Nth
                           request of OPCODE (a number, or any):
                           drop, delay:MS, error:ERRNO, cut, evict,
@@ -43,6 +46,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let mut fsname = "lustre".to_owned();
     let mut osts = 2;
     let mut lock_timeout = 30;
+    let mut idle_timeout = 150;
     let mut faults = Vec::new();
     let mut control = None;
     let mut it = args.iter();
@@ -58,6 +62,11 @@ fn parse(args: &[String]) -> Result<Args, String> {
                 lock_timeout = value()?
                     .parse()
                     .map_err(|e| format!("--lock-timeout: {e}"))?
+            }
+            "--idle-timeout" => {
+                idle_timeout = value()?
+                    .parse()
+                    .map_err(|e| format!("--idle-timeout: {e}"))?
             }
             "--fault" => faults.push(value()?.parse().map_err(|e| format!("--fault: {e}"))?),
             "--control" => control = Some(PathBuf::from(value()?)),
@@ -85,6 +94,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         osts,
         lock_timeout: Duration::from_secs(lock_timeout),
         faults,
+        idle_timeout: Duration::from_secs(idle_timeout),
     };
     Ok(Args { config, control })
 }

@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use rustre_lnet::wire::codec::Fields;
 use rustre_lnet::wire::lustre::errno::{ENODEV, ENOTCONN, EPROTO};
@@ -39,6 +40,8 @@ pub struct Export {
     pub client_handle: u64,
     /// The connect flags granted.
     pub flags: u64,
+    /// When the client was last heard from on this connection.
+    pub last_seen: Instant,
 }
 
 /// Every export, by handle.
@@ -67,10 +70,23 @@ impl Exports {
     /// # Errors
     /// `ENOTCONN` when there is none.
     pub fn of(&self, req: &Request) -> Result<Export, i32> {
-        match self.map().get(&req.msg.body.handle) {
-            Some(e) if e.peer.nid == req.peer.nid => Ok(e.clone()),
+        match self.map().get_mut(&req.msg.body.handle) {
+            Some(e) if e.peer.nid == req.peer.nid => {
+                e.last_seen = Instant::now();
+                Ok(e.clone())
+            }
             _ => Err(ENOTCONN),
         }
+    }
+
+    /// The handles of the exports whose clients have not been heard from
+    /// for `idle`.
+    pub fn idle(&self, idle: Duration) -> Vec<u64> {
+        self.map()
+            .iter()
+            .filter(|(_, e)| e.last_seen.elapsed() > idle)
+            .map(|(h, _)| *h)
+            .collect()
     }
 
     /// Handles a connect to one of `targets`.
@@ -124,6 +140,7 @@ impl Exports {
             peer: req.peer,
             client_handle,
             flags,
+            last_seen: Instant::now(),
         };
         let (handle, reconnect) = {
             let mut map = self.map();

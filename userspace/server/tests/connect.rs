@@ -13,7 +13,7 @@ use rustre_lnet::wire::ptlrpc::opcode::Opcode;
 use rustre_lnet::wire::ptlrpc::portal::*;
 use rustre_lnet::{Node, ProcessId};
 use rustre_ptlrpc::{Error, Import, PortalBuffers, TargetKind};
-use rustre_server::Server;
+use rustre_server::{Server, ServerConfig};
 
 /// A server on `ip` with `osts` OSTs, and a client node that reaches it.
 fn setup(ip: &str, client_ip: &str, osts: u32) -> (Server, Node) {
@@ -153,6 +153,24 @@ fn refuses_what_it_cannot_serve() {
     let e = mdt.rpc(Opcode::OstRead, &[]).unwrap_err();
     assert!(matches!(e, Error::Status(s) if s == -EOPNOTSUPP), "{e}");
     mdt.disconnect().unwrap();
+    client.shutdown();
+    server.shutdown();
+}
+
+#[test]
+fn a_client_not_heard_from_is_evicted() {
+    let server = Server::start(ServerConfig {
+        idle_timeout: std::time::Duration::from_secs(1),
+        ..common::config("127.0.1.7", 1)
+    })
+    .unwrap();
+    let client = common::client(&server, "127.0.1.8");
+    let v = imports(&server, &client, 1);
+    let (mdt, _) = &v[1];
+    mdt.connect("idle_UUID", &asked()).unwrap();
+    mdt.ping().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    assert!(matches!(mdt.ping(), Err(Error::Status(s)) if s == -ENOTCONN));
     client.shutdown();
     server.shutdown();
 }

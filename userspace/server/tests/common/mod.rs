@@ -8,17 +8,22 @@ use rustre_server::{Server, ServerConfig};
 
 /// A server of file system `scratch` with `osts` OSTs on `ip`.
 pub fn server(ip: &str, osts: u32) -> Server {
+    Server::start(config(ip, osts)).unwrap()
+}
+
+/// The configuration of [`server`], a 2-second lock timeout included.
+pub fn config(ip: &str, osts: u32) -> ServerConfig {
     let mut lnet = Config::new(format!("{ip}@tcp").parse().unwrap());
     lnet.listen = Some(SocketAddr::new(ip.parse().unwrap(), 0));
     lnet.accept = AcceptMode::All;
-    Server::start(ServerConfig {
+    ServerConfig {
         lnet,
         fsname: "scratch".into(),
         osts,
         lock_timeout: std::time::Duration::from_secs(2),
         faults: Vec::new(),
-    })
-    .unwrap()
+        idle_timeout: std::time::Duration::from_secs(150),
+    }
 }
 
 /// A client node on `ip` that reaches `server`.
