@@ -117,6 +117,8 @@ pub struct ServerConfig {
     pub lock_timeout: std::time::Duration,
     /// Faults to inject from the start.
     pub faults: Vec<Rule>,
+    /// Where the file system is kept (`None`: in memory only).
+    pub data: Option<std::path::PathBuf>,
     /// How long a client may go unheard (it pings every 25 s) before it
     /// is evicted.
     pub idle_timeout: std::time::Duration,
@@ -158,13 +160,14 @@ impl Server {
             .duration_since(UNIX_EPOCH)
             .map_or(1, |d| d.as_nanos() as u64);
         let targets = targets(&config.fsname, config.osts);
-        let osts = Arc::new(Osts::new(config.osts, &node));
+        let data = config.data.as_deref();
+        let osts = Arc::new(Osts::new(config.osts, &node, data)?);
         let state = Arc::new(State {
             mgs: Mgs::new(&config.fsname, nid, &targets),
             targets,
             exports: Exports::new(seed),
             locks: Locks::new(seed, &node, config.lock_timeout),
-            mdt: Mdt::new(&node, osts.clone()),
+            mdt: Mdt::new(&node, osts.clone(), data)?,
             osts,
             faults: Arc::new(Faults::default()),
             node: node.clone(),

@@ -13,7 +13,7 @@ use rustre_lnet::{AcceptMode, Config};
 use rustre_server::{Server, ServerConfig};
 
 const USAGE: &str = "usage: rustre-server --nid NID [--listen ADDR:PORT] [--accept secure|all]
-                     [--fsname NAME] [--osts N] [--lock-timeout SECONDS]
+                     [--fsname NAME] [--osts N] [--data DIR] [--lock-timeout SECONDS]
                      [--idle-timeout SECONDS]
                      [--fault RULE]... [--control PATH]
 
@@ -23,6 +23,9 @@ const USAGE: &str = "usage: rustre-server --nid NID [--listen ADDR:PORT] [--acce
                           (default, as Lustre), or from any port
   --fsname NAME           the file system's name (default lustre)
   --osts N                how many OSTs it has (default 2)
+  --data DIR              keep the file system in DIR (the MDT's journal,
+                          a sparse file per OST object), so that it
+                          survives a restart; default: in memory only
   --lock-timeout SECONDS  how long a client has to give back a lock that
                           another wants before it is evicted (default 30)
   --idle-timeout SECONDS  evict a client not heard from for so long
@@ -49,6 +52,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let mut idle_timeout = 150;
     let mut faults = Vec::new();
     let mut control = None;
+    let mut data = None;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = || it.next().ok_or(format!("{arg} needs a value"));
@@ -70,6 +74,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
             }
             "--fault" => faults.push(value()?.parse().map_err(|e| format!("--fault: {e}"))?),
             "--control" => control = Some(PathBuf::from(value()?)),
+            "--data" => data = Some(PathBuf::from(value()?)),
             _ => return Err(format!("unknown argument '{arg}'")),
         }
     }
@@ -95,6 +100,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         lock_timeout: Duration::from_secs(lock_timeout),
         faults,
         idle_timeout: Duration::from_secs(idle_timeout),
+        data,
     };
     Ok(Args { config, control })
 }

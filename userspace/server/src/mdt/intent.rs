@@ -147,7 +147,10 @@ impl Mdt {
                 ns.create(&rec.cr_fid1, name, &new)?;
                 if flags & MDS_OPEN_DELAY_CREATE == 0 {
                     let layout = self.new_layout(new.fid, wanted.or(default.as_deref()))?;
-                    ns.get_mut(&new.fid)?.kind = Kind::File(Some(layout));
+                    ns.update(&new.fid, |i| {
+                        i.kind = Kind::File(Some(layout));
+                        Ok(())
+                    })?;
                 }
                 new.fid
             }

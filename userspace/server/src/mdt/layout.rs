@@ -33,7 +33,8 @@ impl Mdt {
     ///
     /// # Errors
     /// `EINVAL` for a striping that cannot be: a bad magic, a stripe size
-    /// that is not a multiple of 64 KiB, a first OST that does not exist.
+    /// that is not a multiple of 64 KiB, a first OST that does not exist;
+    /// the OST's errors making an object.
     pub(super) fn new_layout(&self, fid: LuFid, wanted: Option<&[u8]>) -> Result<Vec<u8>, i32> {
         let n = self.osts.count();
         let (mut size, mut count, offset) = match wanted {
@@ -79,7 +80,7 @@ impl Mdt {
             let idx = (first + i) % n;
             let at = LOV_MDS_MD_V1_SIZE + i as usize * LOV_OST_DATA_SIZE;
             LovOstData {
-                l_ost_oi: self.osts.create(idx),
+                l_ost_oi: self.osts.create(idx)?,
                 l_ost_gen: 0,
                 l_ost_idx: idx,
             }

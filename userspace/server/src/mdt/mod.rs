@@ -15,6 +15,7 @@
 //! name must be NUL-terminated within its buffer.
 
 mod intent;
+mod journal;
 mod layout;
 mod namespace;
 mod readdir;
@@ -41,9 +42,6 @@ use crate::ost::Osts;
 
 pub use namespace::{Inode, Kind, Namespace, NewInode, S_IFDIR, S_IFLNK, S_IFMT};
 
-/// The first sequence granted to clients (`FID_SEQ_NORMAL`).
-const FIRST_SEQ: u64 = 0x2_0000_0400;
-
 /// How long a bulk PUT may wait for the client's ACK.
 const BULK_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -53,7 +51,6 @@ const MAX_READDIR: usize = 1 << 20;
 /// The MDT.
 pub struct Mdt {
     ns: Mutex<Namespace>,
-    next_seq: AtomicU64,
     transno: AtomicU64,
     node: Node,
     /// Where files' objects are made and destroyed.
@@ -158,19 +155,30 @@ fn getattr_reply(inode: &Inode, asked: &MdtBody) -> Vec<Vec<u8>> {
 }
 
 impl Mdt {
-    /// A new MDT with an empty root directory, sending bulk with `node`,
-    /// with files striped over `osts`.
-    pub fn new(node: &Node, osts: Arc<Osts>) -> Mdt {
-        Mdt {
-            ns: Mutex::new(Namespace::new(LuFid::ROOT, now())),
-            next_seq: AtomicU64::new(FIRST_SEQ),
+    /// An MDT sending bulk with `node`, with files striped over `osts`:
+    /// with an empty root directory in memory, or the namespace kept in
+    /// directory `data`.
+    ///
+    /// # Errors
+    /// Those of reading the journal in `data`.
+    pub fn new(
+        node: &Node,
+        osts: Arc<Osts>,
+        data: Option<&std::path::Path>,
+    ) -> std::io::Result<Mdt> {
+        let ns = match data {
+            Some(dir) => Namespace::open(LuFid::ROOT, now(), dir)?,
+            None => Namespace::new(LuFid::ROOT, now()),
+        };
+        Ok(Mdt {
+            ns: Mutex::new(ns),
             transno: AtomicU64::new(0),
             node: node.clone(),
             osts,
             next_ost: AtomicU32::new(0),
             opens: Mutex::new(HashMap::new()),
             next_handle: AtomicU64::new(now() << 20),
-        }
+        })
     }
 
     /// A new open handle of `fid` (for `export`, which closes it).
@@ -256,7 +264,7 @@ impl Mdt {
 
     fn seq_query(&self, req: &Request) -> Result<Reply, i32> {
         check(req, format::SEQ_QUERY.request)?;
-        let seq = self.next_seq.fetch_add(1, Ordering::Relaxed);
+        let seq = self.ns().grant_seq()?;
         let range = LuSeqRange {
             lsr_start: seq,
             lsr_end: seq + 1,
@@ -408,44 +416,46 @@ impl Mdt {
         check(req, format::MDS_REINT_SETATTR.request)?;
         let sa = MdtRecSetattr::decode(req.msg.buffer(1).unwrap_or(&[]), req.msg.order())
             .map_err(|_| EPROTO)?;
-        let mut ns = self.ns();
-        let inode = ns.get_mut(&sa.sa_fid)?;
-        let v = sa.sa_valid;
-        if v & MDS_ATTR_MODE != 0 {
-            inode.mode = (inode.mode & S_IFMT) | (sa.sa_mode & !S_IFMT);
-        }
-        if v & MDS_ATTR_UID != 0 {
-            inode.uid = sa.sa_uid;
-        }
-        if v & MDS_ATTR_GID != 0 {
-            inode.gid = sa.sa_gid;
-        }
-        if v & MDS_ATTR_SIZE != 0 {
-            if inode.is_dir() {
-                return Err(rustre_lnet::wire::lustre::errno::EISDIR);
-            }
-            inode.size = sa.sa_size;
-        }
         let t = now();
-        if v & MDS_ATTR_ATIME != 0 {
-            inode.times[0] = if v & MDS_ATTR_ATIME_SET != 0 {
-                sa.sa_atime
+        let mut ns = self.ns();
+        let inode = ns.update(&sa.sa_fid, |inode| {
+            let v = sa.sa_valid;
+            if v & MDS_ATTR_MODE != 0 {
+                inode.mode = (inode.mode & S_IFMT) | (sa.sa_mode & !S_IFMT);
+            }
+            if v & MDS_ATTR_UID != 0 {
+                inode.uid = sa.sa_uid;
+            }
+            if v & MDS_ATTR_GID != 0 {
+                inode.gid = sa.sa_gid;
+            }
+            if v & MDS_ATTR_SIZE != 0 {
+                if inode.is_dir() {
+                    return Err(rustre_lnet::wire::lustre::errno::EISDIR);
+                }
+                inode.size = sa.sa_size;
+            }
+            if v & MDS_ATTR_ATIME != 0 {
+                inode.times[0] = if v & MDS_ATTR_ATIME_SET != 0 {
+                    sa.sa_atime
+                } else {
+                    t
+                };
+            }
+            if v & MDS_ATTR_MTIME != 0 {
+                inode.times[1] = if v & MDS_ATTR_MTIME_SET != 0 {
+                    sa.sa_mtime
+                } else {
+                    t
+                };
+            }
+            inode.times[2] = if v & MDS_ATTR_CTIME != 0 && sa.sa_ctime != 0 {
+                sa.sa_ctime
             } else {
                 t
             };
-        }
-        if v & MDS_ATTR_MTIME != 0 {
-            inode.times[1] = if v & MDS_ATTR_MTIME_SET != 0 {
-                sa.sa_mtime
-            } else {
-                t
-            };
-        }
-        inode.times[2] = if v & MDS_ATTR_CTIME != 0 && sa.sa_ctime != 0 {
-            sa.sa_ctime
-        } else {
-            t
-        };
+            Ok(())
+        })?;
         let body = body_of(inode);
         drop(ns);
         Ok(self.committed(vec![
@@ -462,21 +472,23 @@ impl Mdt {
         let key = name(req, 3).to_vec();
         let value = req.msg.buffer(4).unwrap_or(&[]);
         let mut ns = self.ns();
-        let inode = ns.get_mut(&sx.sx_fid)?;
-        if sx.sx_valid & OBD_MD_FLXATTRRM != 0 {
-            inode.xattrs.remove(&key).ok_or(ENODATA)?;
-        } else {
-            let exists = inode.xattrs.contains_key(&key);
-            if sx.sx_flags & XATTR_CREATE != 0 && exists {
-                return Err(EEXIST);
+        let inode = ns.update(&sx.sx_fid, |inode| {
+            if sx.sx_valid & OBD_MD_FLXATTRRM != 0 {
+                inode.xattrs.remove(&key).ok_or(ENODATA)?;
+            } else {
+                let exists = inode.xattrs.contains_key(&key);
+                if sx.sx_flags & XATTR_CREATE != 0 && exists {
+                    return Err(EEXIST);
+                }
+                if sx.sx_flags & XATTR_REPLACE != 0 && !exists {
+                    return Err(ENODATA);
+                }
+                let len = (sx.sx_size as usize).min(value.len());
+                inode.xattrs.insert(key, value[..len].to_vec());
             }
-            if sx.sx_flags & XATTR_REPLACE != 0 && !exists {
-                return Err(ENODATA);
-            }
-            let len = (sx.sx_size as usize).min(value.len());
-            inode.xattrs.insert(key, value[..len].to_vec());
-        }
-        inode.times[2] = if sx.sx_time != 0 { sx.sx_time } else { now() };
+            inode.times[2] = if sx.sx_time != 0 { sx.sx_time } else { now() };
+            Ok(())
+        })?;
         let body = body_of(inode);
         drop(ns);
         Ok(self.committed(vec![encoded(MDT_BODY_SIZE, |b| body.encode(b))]))

@@ -7,10 +7,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use std::path::Path;
+
 use rustre_lnet::wire::lustre::errno::{
-    EEXIST, EINVAL, EISDIR, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, EPERM,
+    EEXIST, EINVAL, EIO, EISDIR, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, EPERM,
 };
 use rustre_lnet::wire::lustre::fid::LuFid;
+
+use super::journal::{fid, jfid, Journal, Op};
 
 /// `S_IFMT`: the file type bits of a mode.
 pub const S_IFMT: u32 = 0o170_000;
@@ -20,6 +24,9 @@ pub const S_IFDIR: u32 = 0o040_000;
 pub const S_IFREG: u32 = 0o100_000;
 /// `S_IFLNK`.
 pub const S_IFLNK: u32 = 0o120_000;
+
+/// The first sequence granted to clients (`FID_SEQ_NORMAL`).
+const FIRST_SEQ: u64 = 0x2_0000_0400;
 
 /// The longest name (`NAME_MAX`).
 pub const NAME_MAX: usize = 255;
@@ -93,6 +100,10 @@ pub struct NewInode<'a> {
 pub struct Namespace {
     inodes: HashMap<LuFid, Inode>,
     root: LuFid,
+    /// The next sequence to grant a client.
+    next_seq: u64,
+    /// Where changes are written (with `--data`).
+    journal: Option<Journal>,
 }
 
 fn check_name(name: &[u8]) -> Result<(), i32> {
@@ -125,7 +136,232 @@ impl Namespace {
                 parent: root,
             },
         );
-        Namespace { inodes, root }
+        Namespace {
+            inodes,
+            root,
+            next_seq: FIRST_SEQ,
+            journal: None,
+        }
+    }
+
+    /// The namespace kept in directory `dir`: the root made at `time`, then
+    /// every change the journal there holds.
+    ///
+    /// # Errors
+    /// The journal's I/O errors; a change that no longer applies (the
+    /// journal does not belong to this namespace).
+    pub fn open(root: LuFid, time: u64, dir: &Path) -> std::io::Result<Self> {
+        let (journal, ops) = Journal::open(dir)?;
+        let mut ns = Namespace::new(root, time);
+        for (i, op) in ops.iter().enumerate() {
+            ns.apply(op).map_err(|errno| {
+                std::io::Error::other(format!("journal entry {}: error {errno}", i + 1))
+            })?;
+        }
+        ns.journal = Some(journal);
+        Ok(ns)
+    }
+
+    /// Does `op`; returns the inode a removal freed.
+    fn apply(&mut self, op: &Op) -> Result<Option<Inode>, i32> {
+        match op {
+            Op::Create {
+                dir,
+                name,
+                fid: new,
+                mode,
+                owner,
+                time,
+                rdev,
+                target,
+            } => {
+                let new = NewInode {
+                    fid: fid(*new),
+                    mode: *mode,
+                    owner: *owner,
+                    time: *time,
+                    rdev: *rdev,
+                    target,
+                };
+                self.do_create(&fid(*dir), name, &new).map(|_| None)
+            }
+            Op::Unlink {
+                dir,
+                name,
+                want_dir,
+                time,
+            } => self.do_unlink(&fid(*dir), name, *want_dir, *time),
+            Op::Rename {
+                src,
+                name,
+                dst,
+                new_name,
+                time,
+            } => self.do_rename((&fid(*src), name), (&fid(*dst), new_name), *time),
+            Op::Link {
+                fid: f,
+                dir,
+                name,
+                time,
+            } => self
+                .do_link(&fid(*f), &fid(*dir), name, *time)
+                .map(|()| None),
+            Op::Update {
+                fid: f,
+                mode,
+                owner,
+                size,
+                times,
+                xattrs,
+                layout,
+            } => {
+                let inode = self.get_mut(&fid(*f))?;
+                inode.mode = *mode;
+                (inode.uid, inode.gid) = *owner;
+                inode.size = *size;
+                inode.times = *times;
+                inode.xattrs = xattrs.iter().cloned().collect();
+                if let Kind::File(l) = &mut inode.kind {
+                    l.clone_from(layout);
+                }
+                Ok(None)
+            }
+            Op::Seq { next } => {
+                self.next_seq = *next;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Does `op` and writes it to the journal.
+    ///
+    /// # Errors
+    /// What `op` fails with; `EIO` when it cannot be written.
+    fn change(&mut self, op: Op) -> Result<Option<Inode>, i32> {
+        let removed = self.apply(&op)?;
+        if let Some(j) = &mut self.journal {
+            j.append(&op).map_err(|e| {
+                eprintln!("mdt: cannot write the journal: {e}");
+                EIO
+            })?;
+        }
+        Ok(removed)
+    }
+
+    /// Creates `new` as `name` in `dir`: a directory, regular file,
+    /// symbolic link or special file, by its mode.
+    ///
+    /// # Errors
+    /// `EEXIST` (the name, or the FID), `ENOENT`, `ENOTDIR`, `EINVAL`,
+    /// `ENAMETOOLONG`, `EIO`.
+    pub fn create(&mut self, dir: &LuFid, name: &[u8], new: &NewInode<'_>) -> Result<&Inode, i32> {
+        self.change(Op::Create {
+            dir: jfid(dir),
+            name: name.to_vec(),
+            fid: jfid(&new.fid),
+            mode: new.mode,
+            owner: new.owner,
+            time: new.time,
+            rdev: new.rdev,
+            target: new.target.to_vec(),
+        })?;
+        self.get(&new.fid)
+    }
+
+    /// Removes `name` from `dir`: a directory (which must be empty) when
+    /// `want_dir`, anything else otherwise. Returns the inode when its last
+    /// link went (its OST objects are to be destroyed).
+    ///
+    /// # Errors
+    /// `ENOENT`, `ENOTDIR`, `EISDIR`, `ENOTEMPTY`, `EINVAL`, `EIO`.
+    pub fn unlink(
+        &mut self,
+        dir: &LuFid,
+        name: &[u8],
+        want_dir: bool,
+        time: u64,
+    ) -> Result<Option<Inode>, i32> {
+        self.change(Op::Unlink {
+            dir: jfid(dir),
+            name: name.to_vec(),
+            want_dir,
+            time,
+        })
+    }
+
+    /// Renames `name` in `src` to `new_name` in `dst`, replacing what
+    /// `new_name` named if that may be replaced (a file by a file, an
+    /// empty directory by a directory). Returns a replaced inode whose
+    /// last link went.
+    ///
+    /// # Errors
+    /// `ENOENT`, `ENOTDIR`, `EISDIR`, `ENOTEMPTY`, `EINVAL` (a directory
+    /// into itself), `EIO`.
+    pub fn rename(
+        &mut self,
+        (src, name): (&LuFid, &[u8]),
+        (dst, new_name): (&LuFid, &[u8]),
+        time: u64,
+    ) -> Result<Option<Inode>, i32> {
+        self.change(Op::Rename {
+            src: jfid(src),
+            name: name.to_vec(),
+            dst: jfid(dst),
+            new_name: new_name.to_vec(),
+            time,
+        })
+    }
+
+    /// Links `fid` as `name` in `dir`.
+    ///
+    /// # Errors
+    /// `EEXIST`, `ENOENT`, `ENOTDIR`, `EPERM` (a directory), `EINVAL`,
+    /// `EIO`.
+    pub fn link(&mut self, fid: &LuFid, dir: &LuFid, name: &[u8], time: u64) -> Result<(), i32> {
+        self.change(Op::Link {
+            fid: jfid(fid),
+            dir: jfid(dir),
+            name: name.to_vec(),
+            time,
+        })
+        .map(drop)
+    }
+
+    /// Changes inode `fid` as `f` does (its attributes, extended
+    /// attributes, layout; not its directory entries).
+    ///
+    /// # Errors
+    /// `ENOENT`, what `f` returns, `EIO`.
+    pub fn update(
+        &mut self,
+        fid: &LuFid,
+        f: impl FnOnce(&mut Inode) -> Result<(), i32>,
+    ) -> Result<&Inode, i32> {
+        let mut inode = self.get(fid)?.clone();
+        f(&mut inode)?;
+        self.change(Op::Update {
+            fid: jfid(fid),
+            mode: inode.mode,
+            owner: (inode.uid, inode.gid),
+            size: inode.size,
+            times: inode.times,
+            xattrs: inode.xattrs.into_iter().collect(),
+            layout: match inode.kind {
+                Kind::File(l) => l,
+                _ => None,
+            },
+        })?;
+        self.get(fid)
+    }
+
+    /// Grants a client the next sequence of FIDs.
+    ///
+    /// # Errors
+    /// `EIO`.
+    pub fn grant_seq(&mut self) -> Result<u64, i32> {
+        let seq = self.next_seq;
+        self.change(Op::Seq { next: seq + 1 })?;
+        Ok(seq)
     }
 
     /// How many inodes there are.
@@ -142,10 +378,7 @@ impl Namespace {
     }
 
     /// The inode `fid`, to change.
-    ///
-    /// # Errors
-    /// `ENOENT`.
-    pub fn get_mut(&mut self, fid: &LuFid) -> Result<&mut Inode, i32> {
+    fn get_mut(&mut self, fid: &LuFid) -> Result<&mut Inode, i32> {
         self.inodes.get_mut(fid).ok_or(ENOENT)
     }
 
@@ -179,13 +412,8 @@ impl Namespace {
         self.entries(dir)?.get(name).copied().ok_or(ENOENT)
     }
 
-    /// Creates `new` as `name` in `dir`: a directory, regular file,
-    /// symbolic link or special file, by its mode.
-    ///
-    /// # Errors
-    /// `EEXIST` (the name, or the FID), `ENOENT`, `ENOTDIR`, `EINVAL`,
-    /// `ENAMETOOLONG`.
-    pub fn create(&mut self, dir: &LuFid, name: &[u8], new: &NewInode<'_>) -> Result<&Inode, i32> {
+    /// The work of [`Self::create`], not journaled (replay does it too).
+    fn do_create(&mut self, dir: &LuFid, name: &[u8], new: &NewInode<'_>) -> Result<&Inode, i32> {
         check_name(name)?;
         if self.entries(dir)?.contains_key(name) || self.inodes.contains_key(&new.fid) {
             return Err(EEXIST);
@@ -224,13 +452,8 @@ impl Namespace {
         Ok(self.inodes.entry(new.fid).or_insert(inode))
     }
 
-    /// Removes `name` from `dir`: a directory (which must be empty) when
-    /// `want_dir`, anything else otherwise. Returns the inode when its last
-    /// link went (its OST objects are to be destroyed).
-    ///
-    /// # Errors
-    /// `ENOENT`, `ENOTDIR`, `EISDIR`, `ENOTEMPTY`, `EINVAL`.
-    pub fn unlink(
+    /// The work of [`Self::unlink`], not journaled (replay does it too).
+    fn do_unlink(
         &mut self,
         dir: &LuFid,
         name: &[u8],
@@ -277,15 +500,8 @@ impl Namespace {
         }
     }
 
-    /// Renames `name` in `src` to `new_name` in `dst`, replacing what
-    /// `new_name` named if that may be replaced (a file by a file, an
-    /// empty directory by a directory). Returns a replaced inode whose
-    /// last link went.
-    ///
-    /// # Errors
-    /// `ENOENT`, `ENOTDIR`, `EISDIR`, `ENOTEMPTY`, `EINVAL` (a directory
-    /// into itself).
-    pub fn rename(
+    /// The work of [`Self::rename`], not journaled (replay does it too).
+    fn do_rename(
         &mut self,
         (src, name): (&LuFid, &[u8]),
         (dst, new_name): (&LuFid, &[u8]),
@@ -310,7 +526,7 @@ impl Namespace {
             if old_is_dir != is_dir {
                 return Err(if is_dir { ENOTDIR } else { EISDIR });
             }
-            replaced = self.unlink(dst, new_name, old_is_dir, time)?;
+            replaced = self.do_unlink(dst, new_name, old_is_dir, time)?;
         }
         self.entries_mut(src)?.remove(name);
         self.entries_mut(dst)?.insert(new_name.to_vec(), fid);
@@ -329,11 +545,8 @@ impl Namespace {
         Ok(replaced)
     }
 
-    /// Links `fid` as `name` in `dir`.
-    ///
-    /// # Errors
-    /// `EEXIST`, `ENOENT`, `ENOTDIR`, `EPERM` (a directory), `EINVAL`.
-    pub fn link(&mut self, fid: &LuFid, dir: &LuFid, name: &[u8], time: u64) -> Result<(), i32> {
+    /// The work of [`Self::link`], not journaled (replay does it too).
+    fn do_link(&mut self, fid: &LuFid, dir: &LuFid, name: &[u8], time: u64) -> Result<(), i32> {
         check_name(name)?;
         if self.get(fid)?.is_dir() {
             return Err(EPERM);

@@ -1,5 +1,7 @@
 //! What the server's integration tests share: a server on a loopback
-//! address, and client nodes that reach it.
+//! address, and client nodes that reach it. (Each test crate uses some of
+//! these helpers, not all.)
+#![allow(dead_code)]
 
 use std::net::SocketAddr;
 
@@ -23,6 +25,7 @@ pub fn config(ip: &str, osts: u32) -> ServerConfig {
         lock_timeout: std::time::Duration::from_secs(2),
         faults: Vec::new(),
         idle_timeout: std::time::Duration::from_secs(150),
+        data: None,
     }
 }
 

@@ -1,5 +1,5 @@
-//! The OSTs: objects of bytes, sparse (kept in 4 KiB pages, holes read as
-//! zeros), in memory, and their RPCs: OST_STATFS, OST_GETATTR,
+//! The OSTs: objects of bytes, sparse, kept in memory or in a directory
+//! (`store.rs`), and their RPCs: OST_STATFS, OST_GETATTR,
 //! OST_SETATTR, OST_PUNCH, OST_SYNC, and the bulk reads and writes.
 //!
 //! A BRW names one or more objects (`obd_ioobj`), each with its ranges
@@ -12,7 +12,9 @@
 //! Object FIDs: OST `i` numbers its objects in sequence
 //! [`OST_SEQ_BASE`]` + i`, far above the sequences the MDT grants clients.
 
-use std::collections::{BTreeMap, HashMap};
+mod store;
+
+use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -35,79 +37,16 @@ use rustre_lnet::wire::ptlrpc::portal::OST_BULK_PORTAL;
 use rustre_lnet::{fmt_nid, Node};
 use rustre_ptlrpc::{Reply, Request};
 
+use store::{DirStore, MemoryStore, ObjAttr, Store};
+
 /// The sequence of OST 0's objects.
 pub const OST_SEQ_BASE: u64 = 0xf_0000_0000;
-
-const PAGE: u64 = 4096;
 
 /// How long a bulk transfer may take.
 const BULK_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The most bytes of one BRW (`ocd_brw_size`).
 pub const MAX_BRW: u64 = 4 << 20;
-
-/// One object.
-#[derive(Default)]
-struct Object {
-    pages: BTreeMap<u64, Box<[u8; PAGE as usize]>>,
-    size: u64,
-    /// Access, modification, change times.
-    times: [u64; 3],
-}
-
-impl Object {
-    fn read(&self, off: u64, len: u64) -> Vec<u8> {
-        let end = off.saturating_add(len).min(self.size);
-        let mut out = vec![0u8; end.saturating_sub(off) as usize];
-        let mut at = off;
-        while at < end {
-            let (page, inpage) = (at / PAGE, at % PAGE);
-            let n = (PAGE - inpage).min(end - at);
-            if let Some(p) = self.pages.get(&page) {
-                let dst = (at - off) as usize;
-                out[dst..dst + n as usize]
-                    .copy_from_slice(&p[inpage as usize..(inpage + n) as usize]);
-            }
-            at += n;
-        }
-        out
-    }
-
-    fn write(&mut self, off: u64, data: &[u8]) {
-        let mut at = off;
-        for chunk in split_at_pages(off, data) {
-            let (page, inpage) = (at / PAGE, (at % PAGE) as usize);
-            let p = self
-                .pages
-                .entry(page)
-                .or_insert_with(|| Box::new([0; PAGE as usize]));
-            p[inpage..inpage + chunk.len()].copy_from_slice(chunk);
-            at += chunk.len() as u64;
-        }
-        self.size = self.size.max(off + data.len() as u64);
-    }
-
-    fn truncate(&mut self, size: u64) {
-        self.pages.retain(|p, _| p * PAGE < size);
-        if let Some(p) = self.pages.get_mut(&(size / PAGE)) {
-            p[(size % PAGE) as usize..].fill(0);
-        }
-        self.size = size;
-    }
-
-    fn blocks(&self) -> u64 {
-        self.pages.len() as u64 * (PAGE / 512)
-    }
-}
-
-/// `data`, written at `off`, cut at page boundaries.
-fn split_at_pages(off: u64, data: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let first = ((PAGE - off % PAGE) as usize).min(data.len());
-    let (head, rest) = data.split_at(first);
-    std::iter::once(head)
-        .filter(|h| !h.is_empty())
-        .chain(rest.chunks(PAGE as usize))
-}
 
 fn now() -> u64 {
     SystemTime::now()
@@ -122,10 +61,15 @@ struct Range {
     len: u32,
 }
 
+/// One OST: its objects, and the next object number.
+struct Ost {
+    store: Box<dyn Store>,
+    next_oid: u32,
+}
+
 /// The OSTs of the server.
 pub struct Osts {
-    /// By OST index: objects by FID, and the next object number.
-    osts: Vec<Mutex<(HashMap<LuFid, Object>, u32)>>,
+    osts: Vec<Mutex<Ost>>,
     node: Node,
 }
 
@@ -139,17 +83,28 @@ fn encoded(
 }
 
 impl Osts {
-    /// `count` empty OSTs, sending bulk with `node`.
-    pub fn new(count: u32, node: &Node) -> Osts {
-        Osts {
-            osts: (0..count)
-                .map(|_| Mutex::new((HashMap::new(), 1)))
-                .collect(),
-            node: node.clone(),
+    /// `count` OSTs sending bulk with `node`: empty, in memory, or kept in
+    /// `data/ostNNNN` (as they were).
+    ///
+    /// # Errors
+    /// Those of making the directories.
+    pub fn new(count: u32, node: &Node, data: Option<&Path>) -> std::io::Result<Osts> {
+        let mut osts = Vec::new();
+        for i in 0..count {
+            let store: Box<dyn Store> = match data {
+                Some(d) => Box::new(DirStore::open(&d.join(format!("ost{i:04x}")))?),
+                None => Box::new(MemoryStore::default()),
+            };
+            let next_oid = store.last_oid() + 1;
+            osts.push(Mutex::new(Ost { store, next_oid }));
         }
+        Ok(Osts {
+            osts,
+            node: node.clone(),
+        })
     }
 
-    fn ost(&self, idx: u32) -> std::sync::MutexGuard<'_, (HashMap<LuFid, Object>, u32)> {
+    fn ost(&self, idx: u32) -> std::sync::MutexGuard<'_, Ost> {
         self.osts[idx as usize]
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -161,28 +116,24 @@ impl Osts {
     }
 
     /// Creates an empty object on OST `idx` (for a file's layout).
-    pub fn create(&self, idx: u32) -> LuFid {
+    ///
+    /// # Errors
+    /// The store's.
+    pub fn create(&self, idx: u32) -> Result<LuFid, i32> {
         let mut ost = self.ost(idx);
         let fid = LuFid {
             seq: OST_SEQ_BASE + u64::from(idx),
-            oid: ost.1,
+            oid: ost.next_oid,
             ver: 0,
         };
-        ost.1 += 1;
-        let t = now();
-        ost.0.insert(
-            fid,
-            Object {
-                times: [t; 3],
-                ..Object::default()
-            },
-        );
-        fid
+        ost.next_oid += 1;
+        ost.store.create(fid, now())?;
+        Ok(fid)
     }
 
     /// Destroys object `fid` of OST `idx` (its file is gone).
     pub fn destroy(&self, idx: u32, fid: &LuFid) {
-        self.ost(idx).0.remove(fid);
+        self.ost(idx).store.destroy(fid);
     }
 
     /// The lock value block of an extent lock on OST `idx`: the attributes
@@ -195,16 +146,15 @@ impl Osts {
             oid: name[1] as u32,
             ver: (name[1] >> 32) as u32,
         };
-        let ost = self.ost(idx);
-        let Some(obj) = ost.0.get(&fid) else {
+        let Ok(a) = self.ost(idx).store.attr(&fid) else {
             return Vec::new();
         };
         let lvb = OstLvb {
-            lvb_size: obj.size,
-            lvb_mtime: obj.times[1],
-            lvb_atime: obj.times[0],
-            lvb_ctime: obj.times[2],
-            lvb_blocks: obj.blocks(),
+            lvb_size: a.size,
+            lvb_mtime: a.times[1],
+            lvb_atime: a.times[0],
+            lvb_ctime: a.times[2],
+            lvb_blocks: a.blocks,
             ..OstLvb::default()
         };
         encoded(OST_LVB_SIZE, |b| lvb.encode(b))
@@ -222,35 +172,32 @@ impl Osts {
                 let oa = Obdo::decode(req.msg.buffer(1).unwrap_or(&[]), req.msg.order())
                     .map_err(|_| EPROTO)?;
                 let mut ost = self.ost(idx);
-                let obj = ost.0.get_mut(&oa.o_oi).ok_or(ENOENT)?;
-                let t = now();
+                let store = &mut ost.store;
+                let fid = oa.o_oi;
                 match opc {
-                    Opcode::OstPunch => {
-                        obj.truncate(oa.o_size);
-                        obj.times[1] = t;
-                        obj.times[2] = t;
-                    }
+                    Opcode::OstPunch => store.truncate(&fid, oa.o_size, now())?,
                     Opcode::OstSetattr => {
-                        for (bit, i, v) in [
-                            (OBD_MD_FLATIME, 0, oa.o_atime),
-                            (OBD_MD_FLMTIME, 1, oa.o_mtime),
-                            (OBD_MD_FLCTIME, 2, oa.o_ctime),
-                        ] {
-                            if oa.o_valid & bit != 0 {
-                                obj.times[i] = v;
-                            }
-                        }
+                        let given = |bit, v| (oa.o_valid & bit != 0).then_some(v);
+                        store.set_times(
+                            &fid,
+                            [
+                                given(OBD_MD_FLATIME, oa.o_atime),
+                                given(OBD_MD_FLMTIME, oa.o_mtime),
+                                given(OBD_MD_FLCTIME, oa.o_ctime),
+                            ],
+                        )?;
                     }
+                    Opcode::OstSync => store.sync()?,
                     _ => {}
                 }
-                Ok(Reply::ok(vec![Self::obdo_of(oa.o_oi, obj)]))
+                Ok(Reply::ok(vec![Self::obdo_of(fid, &store.attr(&fid)?)]))
             }
             Opcode::OstRead | Opcode::OstWrite => self.brw(idx, opc == Opcode::OstWrite, req),
             _ => Err(EOPNOTSUPP),
         }
     }
 
-    fn obdo_of(fid: LuFid, obj: &Object) -> Vec<u8> {
+    fn obdo_of(fid: LuFid, a: &ObjAttr) -> Vec<u8> {
         let oa = Obdo {
             o_valid: OBD_MD_FLID
                 | OBD_MD_FLGROUP
@@ -260,24 +207,18 @@ impl Osts {
                 | OBD_MD_FLMTIME
                 | OBD_MD_FLCTIME,
             o_oi: fid,
-            o_size: obj.size,
-            o_blocks: obj.blocks(),
-            o_atime: obj.times[0],
-            o_mtime: obj.times[1],
-            o_ctime: obj.times[2],
+            o_size: a.size,
+            o_blocks: a.blocks,
+            o_atime: a.times[0],
+            o_mtime: a.times[1],
+            o_ctime: a.times[2],
             ..Obdo::default()
         };
         encoded(OBDO_SIZE, |b| oa.encode(b))
     }
 
     fn statfs(&self, idx: u32) -> Result<Reply, i32> {
-        let (objects, blocks) = {
-            let ost = self.ost(idx);
-            (
-                ost.0.len() as u64,
-                ost.0.values().map(Object::blocks).sum::<u64>(),
-            )
-        };
+        let (objects, blocks) = self.ost(idx).store.usage();
         let total = 1u64 << 28;
         let used = blocks / 8;
         let mut fsid = [0u8; 40];
@@ -359,8 +300,7 @@ impl Osts {
             let ost = self.ost(idx);
             let mut data = Vec::new();
             for r in &ranges {
-                let obj = ost.0.get(&r.object).ok_or(ENOENT)?;
-                let got = obj.read(r.offset, u64::from(r.len));
+                let got = ost.store.read(&r.object, r.offset, u64::from(r.len))?;
                 let short = got.len() < r.len as usize;
                 data.extend_from_slice(&got);
                 if short {
@@ -428,48 +368,17 @@ impl Osts {
             data.extend_from_slice(&part);
         }
         let mut ost = self.ost(idx);
-        if ranges.iter().any(|r| !ost.0.contains_key(&r.object)) {
+        if ranges.iter().any(|r| !ost.store.exists(&r.object)) {
             return Err(ENOENT);
         }
         let t = now();
         let mut at = 0;
         for r in ranges {
-            let obj = ost.0.get_mut(&r.object).ok_or(ENOENT)?;
             let end = at + r.len as usize;
-            obj.write(r.offset, data.get(at..end).ok_or(EINVAL)?);
-            obj.times[1] = t;
-            obj.times[2] = t;
+            ost.store
+                .write(&r.object, r.offset, data.get(at..end).ok_or(EINVAL)?, t)?;
             at = end;
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn objects_are_sparse_and_truncate() {
-        let mut o = Object::default();
-        o.write(10_000_000, b"end");
-        assert_eq!(o.size, 10_000_003);
-        assert_eq!(o.pages.len(), 1, "a hole costs nothing");
-        assert_eq!(o.read(0, 4), [0; 4]);
-        assert_eq!(o.read(10_000_001, 100), b"nd");
-        o.write(4090, &[7; 12]);
-        assert_eq!(
-            o.read(4088, 16),
-            [0, 0, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 0, 0]
-        );
-        o.truncate(4094);
-        assert_eq!(o.size, 4094);
-        assert_eq!(o.read(4088, 16), [0, 0, 7, 7, 7, 7]);
-        o.truncate(8192);
-        assert_eq!(
-            o.read(4092, 4),
-            [7, 7, 0, 0],
-            "truncated bytes read back as zeros"
-        );
     }
 }
