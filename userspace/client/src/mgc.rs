@@ -12,7 +12,6 @@ use rustre_lnet::wire::lustre::ldlm::{
     LdlmLockDesc, LdlmReply, LdlmRequest, LockMode, LDLM_PLAIN, LDLM_REQUEST_SIZE,
 };
 use rustre_lnet::wire::lustre::llog::{LlogHeader, LlogRecords, LLOG_MIN_CHUNK_SIZE, OBD_CFG_REC};
-use rustre_lnet::wire::lustre::mdt::MDT_BODY_SIZE;
 use rustre_lnet::wire::lustre::mgs::{LlogdBody, LLOGD_BODY_SIZE};
 use rustre_lnet::wire::lustre::obd::ObdConnectData;
 use rustre_lnet::wire::nid::Nid;
@@ -146,12 +145,10 @@ impl Mgc {
     pub fn read_log(&self, name: &str) -> Result<Vec<Vec<u8>>, Error> {
         let mut name_buf = name.as_bytes().to_vec();
         name_buf.push(0);
-        // The caller's credentials, as a client sends them: none here.
-        let creds = vec![0u8; MDT_BODY_SIZE];
         let open = llogd(&LlogdBody::default());
         let reply = self
             .imp
-            .rpc(Opcode::LlogOriginHandleCreate, &[&open, &name_buf, &creds])?;
+            .rpc(Opcode::LlogOriginHandleCreate, &[&open, &name_buf])?;
         let log = reply_llogd(&reply)?;
         let reply = self
             .imp
