@@ -9,6 +9,7 @@
 #   make demo            build everything, boot the test VM and show it working
 #   make check           every test; ends with "N passed, N failed"
 #   make check-ppc64le   every kernel test on every ppc64le tree
+#   make bench           the server's ceiling over loopback (RPCs/s, MB/s)
 #   make fuzz            every fuzz target of the wire crate for 5 minutes
 #                        (make check runs each for 10 seconds)
 #   make vm-run SCRIPT=/path/to/script [FILES=dir] [CONFIG=test|debug]
@@ -28,7 +29,7 @@ vm_arch = $(if $(filter powerpc ppc64le,$(ARCH)),ppc64le,x86_64)
 tree_args = --arch $(vm_arch) $(if $(PAGES),--pages $(PAGES))
 modules_args = $(if $(KDIR),--kdir $(KDIR),$(tree_args) --config $(CONFIG))
 
-.PHONY: all deps kernel modules clippy fmt userspace demo check check-ppc64le fuzz vm-run clean
+.PHONY: all deps kernel modules clippy fmt userspace demo check check-ppc64le bench fuzz vm-run clean
 
 all: modules userspace
 
@@ -59,6 +60,9 @@ check: deps
 
 check-ppc64le: deps
 	scripts/check --ppc64le
+
+bench: deps
+	cargo run --release -p rustre-bench
 
 fuzz: deps
 	scripts/fuzz --time 300
