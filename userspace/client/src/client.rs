@@ -31,6 +31,8 @@ pub struct Client {
     pub locks: ClientLocks,
     /// What the configuration log said.
     pub config: FsConfig,
+    /// This client's UUID.
+    uuid: String,
 }
 
 /// An open regular file.
@@ -84,7 +86,22 @@ impl Client {
             oscs,
             locks: ClientLocks::start(node),
             config,
+            uuid: cluuid.to_owned(),
         })
+    }
+
+    /// Connects again to every target (after an eviction or a server
+    /// restart); the locks held are gone.
+    ///
+    /// # Errors
+    /// The first connect that fails.
+    pub fn reconnect(&self) -> Result<(), Error> {
+        self.mgc.reconnect(&self.uuid)?;
+        self.mdc.reconnect(&self.uuid)?;
+        for osc in &self.oscs {
+            osc.reconnect(&self.uuid)?;
+        }
+        Ok(())
     }
 
     /// Waits `timeout` for each reply (and resends after it) from now on,

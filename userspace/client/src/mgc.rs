@@ -31,6 +31,8 @@ const CLIENT_VERSION: u32 = 0x020f_0000;
 /// A connection to the MGS.
 pub struct Mgc {
     imp: Import,
+    /// What the connect asks for.
+    ocd: ObdConnectData,
     cancel_replies: Arc<PortalBuffers>,
 }
 
@@ -85,6 +87,7 @@ impl Mgc {
         imp.connect(cluuid, &ocd)?;
         Ok(Mgc {
             imp,
+            ocd,
             cancel_replies,
         })
     }
@@ -187,6 +190,15 @@ impl Mgc {
             req.lgd_cur_offset = body.lgd_cur_offset;
         }
         Ok(records)
+    }
+
+    /// Connects again (after an eviction or a server restart), as client
+    /// `cluuid`.
+    ///
+    /// # Errors
+    /// What the connect gives.
+    pub fn reconnect(&self, cluuid: &str) -> Result<(), Error> {
+        self.imp.connect(cluuid, &self.ocd).map(drop)
     }
 
     /// Waits `timeout` for each reply (and resends after it) from now on.

@@ -45,6 +45,8 @@ const CLIENT_VERSION: u32 = 0x020f_0000;
 /// A connection to an OST.
 pub struct Osc {
     imp: Arc<Import>,
+    /// What the connect asks for.
+    ocd: ObdConnectData,
     replies: Arc<PortalBuffers>,
     bulk: Arc<PortalBuffers>,
 }
@@ -91,6 +93,7 @@ impl Osc {
         imp.connect(cluuid, &ocd)?;
         Ok(Osc {
             imp: Arc::new(imp),
+            ocd,
             replies,
             bulk,
         })
@@ -99,6 +102,15 @@ impl Osc {
     /// Waits `timeout` for each reply (and resends after it) from now on.
     pub fn set_timeout(&self, timeout: std::time::Duration) {
         self.imp.set_timeout(timeout);
+    }
+
+    /// Connects again (after an eviction or a server restart), as client
+    /// `cluuid`.
+    ///
+    /// # Errors
+    /// What the connect gives.
+    pub fn reconnect(&self, cluuid: &str) -> Result<(), Error> {
+        self.imp.connect(cluuid, &self.ocd).map(drop)
     }
 
     /// Disconnects from the OST.

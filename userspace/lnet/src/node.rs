@@ -340,6 +340,13 @@ impl Node {
         }
     }
 
+    /// Closes every connection (peers may connect again).
+    pub fn close_all(&self) {
+        for c in self.inner.peers.take_all() {
+            c.close();
+        }
+    }
+
     /// Stops accepting and closes every connection.
     pub fn shutdown(&self) {
         self.inner.stopping.store(true, Ordering::SeqCst);
@@ -598,16 +605,25 @@ impl Inner {
             msg,
         };
         let size = wire::lnet::hdr::LNET_HDR_SIZE + payload.len();
-        let c = match self.peers.pick(nid, size) {
-            Some(c) => c,
-            None => {
-                self.connect(nid)?;
-                self.peers
-                    .pick(nid, size)
-                    .ok_or_else(|| Error::Protocol("no connection after connecting".into()))?
+        // A connection the peer has closed, which the receiving thread has
+        // not noticed yet, fails the send: then the peer's connections are
+        // closed and made again, once.
+        if let Some(c) = self.peers.pick(nid, size) {
+            match c.send_lnet(&hdr, payload) {
+                Err(Error::Io(e)) => {
+                    log(format_args!("{}: send failed ({e}), connecting again", fmt_nid(nid)));
+                    for stale in self.peers.take(nid) {
+                        stale.close();
+                    }
+                }
+                done => return done,
             }
-        };
-        c.send_lnet(&hdr, payload)
+        }
+        self.connect(nid)?;
+        self.peers
+            .pick(nid, size)
+            .ok_or_else(|| Error::Protocol("no connection after connecting".into()))?
+            .send_lnet(&hdr, payload)
     }
 
     /// Opens the three typed connections of socklnd V3 to `nid`, as a

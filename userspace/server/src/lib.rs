@@ -208,7 +208,7 @@ impl Server {
     }
 
     /// Runs one command of the control socket: `fault RULE`, `clear`
-    /// (every fault rule) or `evict UUID`; returns what it did.
+    /// (every fault rule), `evict UUID` or `restart`; returns what it did.
     ///
     /// # Errors
     /// A text that says what is wrong with the command.
@@ -224,11 +224,27 @@ impl Server {
                 Ok("faults cleared".into())
             }
             "evict" if !arg.is_empty() => Ok(format!("{} exports evicted", self.evict(arg))),
+            "restart" => Ok(format!("restarted: {} exports forgotten", self.restart())),
             _ => Err(format!(
-                "unknown command '{}': fault RULE, clear, evict UUID",
+                "unknown command '{}': fault RULE, clear, evict UUID, restart",
                 line.trim()
             )),
         }
+    }
+
+    /// Restarts keeping the file system: every connection closed, every
+    /// export and lock forgotten, as after a server restart (clients must
+    /// connect again). Returns how many exports there were.
+    pub fn restart(&self) -> usize {
+        let s = &self.state;
+        let handles = s.exports.all();
+        for h in &handles {
+            s.exports.evict(*h, &s.targets, "server restart");
+            s.locks.drop_export(*h);
+        }
+        s.replies.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.node.close_all();
+        handles.len()
     }
 
     /// Evicts client `uuid` from every target.

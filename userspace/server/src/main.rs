@@ -35,7 +35,9 @@ const USAGE: &str = "usage: rustre-server --nid NID [--listen ADDR:PORT] [--acce
                           drop, delay:MS, error:ERRNO, cut, evict,
                           malformed:magic|bufcount|buflen|truncate|body
   --control PATH          take commands on a Unix socket, one per line:
-                          fault RULE, clear, evict CLIENT_UUID";
+                          fault RULE, clear, evict CLIENT_UUID, restart
+                          (forget every connection and lock, keep the
+                          file system)";
 
 struct Args {
     config: ServerConfig,

@@ -185,6 +185,11 @@ impl Exports {
         self.map().get(&handle).cloned()
     }
 
+    /// The handles of every export.
+    pub fn all(&self) -> Vec<u64> {
+        self.map().keys().copied().collect()
+    }
+
     /// The handles of the exports of client `uuid`.
     pub fn of_client(&self, uuid: &str) -> Vec<u64> {
         self.map()

@@ -115,3 +115,49 @@ fn an_evicted_client_connects_again() {
     node.shutdown();
     server.shutdown();
 }
+
+#[test]
+fn a_restart_keeps_the_file_system() {
+    let server = common::server("127.0.6.11", 2);
+    let (node, c) = mount(&server, "127.0.6.12", "f6_UUID");
+    let f = c.create(LuFid::ROOT, "kept", 0o644, &[]).unwrap();
+    c.write(&f, 0, b"still here").unwrap();
+    assert!(server.control("restart").unwrap().starts_with("restarted"));
+    // The connections went and the server forgot the client.
+    let e = c.mdc.getattr(LuFid::ROOT);
+    assert!(matches!(e, Err(Error::Status(s)) if s == -ENOTCONN), "{e:?}");
+    c.reconnect().unwrap();
+    assert_eq!(c.read(&f, 0, 100).unwrap(), b"still here");
+    c.close(f).unwrap();
+    c.unmount().unwrap();
+    node.shutdown();
+    server.shutdown();
+}
+
+#[test]
+fn a_slow_request_does_not_stall_another_client() {
+    let server = common::server("127.0.6.13", 1);
+    let (na, a) = mount(&server, "127.0.6.14", "f7_UUID");
+    let (nb, b) = mount(&server, "127.0.6.15", "f8_UUID");
+    a.set_timeout(Duration::from_secs(10));
+    let getattr = Opcode::MdsGetattr as u32;
+    fault(&server, &format!("delay:{getattr}:1:3000"));
+    let slow = std::thread::spawn(move || {
+        let start = Instant::now();
+        a.mdc.getattr(LuFid::ROOT).unwrap();
+        (a, start.elapsed())
+    });
+    // Let A's request reach the server first.
+    std::thread::sleep(Duration::from_millis(300));
+    let start = Instant::now();
+    b.mdc.getattr(LuFid::ROOT).unwrap();
+    let fast = start.elapsed();
+    let (a, slow) = slow.join().unwrap();
+    assert!(slow >= Duration::from_secs(3), "A's reply was held back");
+    assert!(fast < Duration::from_secs(2), "B's was not: {fast:?}");
+    for (c, n) in [(a, na), (b, nb)] {
+        c.unmount().unwrap();
+        n.shutdown();
+    }
+    server.shutdown();
+}

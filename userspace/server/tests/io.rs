@@ -174,3 +174,34 @@ fn unlinking_a_file_destroys_its_objects() {
     node.shutdown();
     server.shutdown();
 }
+
+#[test]
+fn an_ost_takes_rpcs_of_4_mib() {
+    let server = common::server("127.0.4.9", 1);
+    let node = common::client(&server, "127.0.4.10");
+    let c = mount(&server, &node, "io-6_UUID");
+    let f = c.create(LuFid::ROOT, "big-rpcs", 0o644, &[]).unwrap();
+    let object = rustre_lnet::wire::lustre::lov::Layout::decode(&f.attr.md)
+        .unwrap()
+        .stripe(0)
+        .unwrap()
+        .l_ost_oi;
+    let osc = Osc::connect(
+        &node,
+        server.node().nid(),
+        "scratch-OST0000_UUID",
+        "io-7_UUID",
+    )
+    .unwrap();
+    let data = pattern(3, 4 << 20);
+    // Four bulk buffers each way.
+    osc.write(object, 4096, &data).unwrap();
+    assert!(osc.read(object, 4096, 4 << 20).unwrap() == data);
+    // One byte more than an RPC may carry.
+    assert!(osc.write(object, 0, &pattern(4, (4 << 20) + 1)).is_err());
+    osc.disconnect().unwrap();
+    c.close(f).unwrap();
+    c.unmount().unwrap();
+    node.shutdown();
+    server.shutdown();
+}
