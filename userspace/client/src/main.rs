@@ -1,12 +1,15 @@
 //! `rustre-client`: a userspace Lustre client, for tests and for comparing
 //! the kernel client's behaviour with.
 //!
-//! So far it pings: it connects to a Lustre node as a Lustre node does (the
+//! It pings: it connects to a Lustre node as a Lustre node does (the
 //! acceptor request and the socklnd V3 handshake on three typed
-//! connections, from a privileged port) and sends an LNet ping. And it can
-//! play a peer that breaks the protocol (`bad-peer`), for tests.
+//! connections, from a privileged port) and sends an LNet ping. It can
+//! play a peer that breaks the protocol (`bad-peer`), for tests. And it
+//! mounts a file system with the client library to list, read, write,
+//! rename and remove (`fs.rs`).
 
 mod bad_peer;
+mod fs;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -16,27 +19,34 @@ use rustre_lnet::{Config, Node, SourcePort};
 
 const USAGE: &str = "usage: rustre-client --nid NID [options] ping PEER_NID
        rustre-client --nid NID [--port PORT] bad-peer PEER_NID
+       rustre-client --nid NID [options] COMMAND SOURCE ARGS...
 
   ping       ping PEER_NID and print its NIDs
   bad-peer   open connections to PEER_NID that break the protocol, one
              field at a time, and check that it closes each
 
+The file commands mount SOURCE (MGSNID:/FSNAME), do one thing, unmount:
+";
+
+const OPTIONS: &str = "
+
   --nid NID                       this client's NID, for example 10.0.0.2@tcp
   --port PORT                     the peer's LNet port (default 988)
   --source-port reserved|any|N    the local ports: reserved (default: 1023 down to
                                   512, as Lustre), any, or N and up
-  --timeout SECONDS               how long to wait for the answer (default 5)";
+  --timeout SECONDS               how long to wait for a ping (default 5)";
 
 /// What to do.
 enum Command {
-    Ping,
-    BadPeer,
+    Ping(Nid),
+    BadPeer(Nid),
+    /// A file command: its name, the source, its arguments.
+    Fs(String, String, Vec<String>),
 }
 
 struct Args {
     config: Config,
     timeout: Duration,
-    peer: Nid,
     command: Command,
 }
 
@@ -58,12 +68,17 @@ fn parse(args: &[String]) -> Result<Args, String> {
             _ => command.push(arg.as_str()),
         }
     }
-    let (command, peer) = match command[..] {
-        ["ping", peer] => (Command::Ping, peer),
-        ["bad-peer", peer] => (Command::BadPeer, peer),
-        _ => return Err("expected: ping PEER_NID, or bad-peer PEER_NID".into()),
+    let nid_of = |p: &str| p.parse::<Nid>().map_err(|e| format!("{p}: {e}"));
+    let command = match command[..] {
+        ["ping", peer] => Command::Ping(nid_of(peer)?),
+        ["bad-peer", peer] => Command::BadPeer(nid_of(peer)?),
+        [cmd, source, ref rest @ ..] => Command::Fs(
+            cmd.to_owned(),
+            source.to_owned(),
+            rest.iter().map(|s| s.to_string()).collect(),
+        ),
+        _ => return Err("expected a command".into()),
     };
-    let peer = peer.parse().map_err(|e| format!("{peer}: {e}"))?;
     let mut config = Config::new(nid.ok_or("--nid is required")?);
     config.listen = None;
     config.peer_port = port;
@@ -71,33 +86,53 @@ fn parse(args: &[String]) -> Result<Args, String> {
     Ok(Args {
         config,
         timeout: Duration::from_secs(timeout),
-        peer,
         command,
     })
 }
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let usage = format!("{USAGE}{}\n{OPTIONS}", fs::COMMANDS);
     if args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("{USAGE}");
+        println!("{usage}");
         return ExitCode::SUCCESS;
     }
     let args = match parse(&args) {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("rustre-client: {e}\n{USAGE}");
+            eprintln!("rustre-client: {e}\n{usage}");
             return ExitCode::from(2);
         }
     };
-    if let Command::BadPeer = args.command {
-        return if bad_peer::run(args.config.nid, args.peer, args.config.peer_port) {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::FAILURE
-        };
-    }
+    let peer = match args.command {
+        Command::BadPeer(peer) => {
+            return if bad_peer::run(args.config.nid, peer, args.config.peer_port) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            };
+        }
+        Command::Fs(cmd, source, rest) => {
+            let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
+            let done = Node::start(args.config)
+                .map_err(|e| e.to_string())
+                .and_then(|node| {
+                    let r = fs::run(&node, &source, &cmd, &rest);
+                    node.shutdown();
+                    r
+                });
+            return match done {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("rustre-client: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        Command::Ping(peer) => peer,
+    };
     let result = Node::start(args.config).and_then(|node| {
-        let r = node.ping(args.peer, args.timeout);
+        let r = node.ping(peer, args.timeout);
         node.shutdown();
         r
     });
@@ -112,7 +147,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("rustre-client: failed to ping {}: {e}", args.peer);
+            eprintln!("rustre-client: failed to ping {peer}: {e}");
             ExitCode::FAILURE
         }
     }
