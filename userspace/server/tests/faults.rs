@@ -125,7 +125,10 @@ fn a_restart_keeps_the_file_system() {
     assert!(server.control("restart").unwrap().starts_with("restarted"));
     // The connections went and the server forgot the client.
     let e = c.mdc.getattr(LuFid::ROOT);
-    assert!(matches!(e, Err(Error::Status(s)) if s == -ENOTCONN), "{e:?}");
+    assert!(
+        matches!(e, Err(Error::Status(s)) if s == -ENOTCONN),
+        "{e:?}"
+    );
     c.reconnect().unwrap();
     assert_eq!(c.read(&f, 0, 100).unwrap(), b"still here");
     c.close(f).unwrap();
