@@ -611,7 +611,10 @@ impl Inner {
         if let Some(c) = self.peers.pick(nid, size) {
             match c.send_lnet(&hdr, payload) {
                 Err(Error::Io(e)) => {
-                    log(format_args!("{}: send failed ({e}), connecting again", fmt_nid(nid)));
+                    log(format_args!(
+                        "{}: send failed ({e}), connecting again",
+                        fmt_nid(nid)
+                    ));
                     for stale in self.peers.take(nid) {
                         stale.close();
                     }
