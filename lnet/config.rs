@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The configuration of `lnet.ko`, from its module parameters (declared in
-//! `params.c`): the networks, the acceptor's mode and port, and how long a
-//! silent peer is waited for. A bad value
+//! `params.c`): the networks, the acceptor's mode and port, how long a
+//! silent peer is waited for, and when an idle connection gets a keepalive. A bad value
 //! fails the load with a message that says what is wrong. The interfaces of
 //! the networks are looked up when the network comes up, as in Lustre,
 //! where loading `lnet.ko` does not start the network.
@@ -48,6 +48,9 @@ pub(crate) struct Config {
     pub port: u16,
     /// Seconds of silence after which a connection fails.
     pub sock_timeout: u32,
+    /// Seconds of idleness after which a connection gets a keepalive NOOP
+    /// (0: never).
+    pub keepalive: u32,
 }
 
 /// Reads a string parameter.
@@ -70,12 +73,13 @@ impl Config {
     /// Reads and checks the module parameters.
     pub(crate) fn from_params() -> Result<Self> {
         // SAFETY: the accessors return the parameters' current values.
-        let (networks, accept, port, sock_timeout) = unsafe {
+        let (networks, accept, port, sock_timeout, keepalive) = unsafe {
             (
                 bindings::lnet_param_networks(),
                 bindings::lnet_param_accept(),
                 bindings::lnet_param_accept_port(),
                 bindings::lnet_param_sock_timeout(),
+                bindings::lnet_param_keepalive(),
             )
         };
         let networks = param_str(networks, "networks")?;
@@ -104,6 +108,13 @@ impl Config {
                 );
                 EINVAL
             })?;
+        let keepalive = u32::try_from(keepalive)
+            .ok()
+            .filter(|k| *k <= MAX_SOCK_TIMEOUT)
+            .ok_or_else(|| {
+                pr_err!("keepalive={keepalive}: expected 0 to {MAX_SOCK_TIMEOUT} seconds\n");
+                EINVAL
+            })?;
         if let Err(e) = Networks::parse(networks) {
             pr_err!("networks=\"{networks}\": {e}\n");
             return Err(EINVAL);
@@ -113,6 +124,7 @@ impl Config {
             accept,
             port,
             sock_timeout,
+            keepalive,
         })
     }
 

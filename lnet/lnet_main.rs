@@ -80,6 +80,7 @@ struct LnetModule {
     state: Arc<ctl::LnetCtl>,
     dev: Option<miscdev::MiscDevice<ctl::LnetCtl>>,
     _stats_file: debugfs::DebugfsFile<stats::Stats>,
+    _socklnd_file: debugfs::DebugfsFile<stats::SocklndStats>,
 }
 
 impl kernel::Module for LnetModule {
@@ -88,6 +89,9 @@ impl kernel::Module for LnetModule {
         let stats = Arc::new(stats::Stats::default(), GFP_KERNEL)?;
         let stats_file =
             debugfs::DebugfsFile::create(c_str!("lnet"), c_str!("stats"), stats.clone())?;
+        let socklnd = Arc::new(stats::SocklndStats(stats.clone()), GFP_KERNEL)?;
+        let socklnd_file =
+            debugfs::DebugfsFile::create(c_str!("socklnd"), c_str!("stats"), socklnd)?;
         let state = Arc::pin_init(ctl::LnetCtl::new(config, stats), GFP_KERNEL)?;
         let dev = miscdev::MiscDevice::register(
             c_str!("lnet"),
@@ -106,6 +110,7 @@ impl kernel::Module for LnetModule {
             state,
             dev: Some(dev),
             _stats_file: stats_file,
+            _socklnd_file: socklnd_file,
         })
     }
 }

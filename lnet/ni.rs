@@ -4,11 +4,14 @@
 //! (NIDs), its connections, the messages LNet itself handles (pings, in
 //! both directions), and starting and stopping it all.
 //!
-//! Threads: the acceptor (`lnet_acceptor`), and one receiving thread per
-//! connection (`socknal_rx`), which handles each message it reads. Senders
-//! write from their own context under the connection's `tx_lock`.
+//! Threads: the acceptor (`lnet_acceptor`), one receiving thread per
+//! connection (`socknal_rx`), which handles each message it reads, and the
+//! keepalive thread (`socknal_reaper`), which sends a NOOP on a control
+//! connection idle for `keepalive` seconds. Senders write from their own
+//! context under the connection's `tx_lock`.
 //!
-//! Locks, never nested: `table` (the connections), `connecting` (held
+//! Locks, never nested: `table` (the connections), `reaper_lock` (what
+//! the keepalive thread sleeps on), `connecting` (held
 //! while a connection set to a peer is set up, so that a peer gets one),
 //! `gets` (the outstanding pings, with `gets_cv` to wait for their REPLY),
 //! `mds` (the memory descriptors, see `md.rs`), and each connection's
@@ -93,6 +96,13 @@ pub(crate) struct Lnet {
     stopping: AtomicBool,
     #[pin]
     acceptor: Mutex<Option<KThread>>,
+    /// The keepalive thread, and what it sleeps on.
+    #[pin]
+    reaper: Mutex<Option<KThread>>,
+    #[pin]
+    reaper_lock: Mutex<()>,
+    #[pin]
+    reaper_cv: CondVar,
     #[pin]
     table: Mutex<ConnTable>,
     #[pin]
@@ -140,6 +150,9 @@ impl Lnet {
                 listener,
                 stopping: AtomicBool::new(false),
                 acceptor <- kernel::new_mutex!(None),
+                reaper <- kernel::new_mutex!(None),
+                reaper_lock <- kernel::new_mutex!(()),
+                reaper_cv <- kernel::new_condvar!(),
                 table <- kernel::new_mutex!(ConnTable::default()),
                 connecting <- kernel::new_mutex!(()),
                 gets <- kernel::new_mutex!(Gets::default()),
@@ -148,6 +161,11 @@ impl Lnet {
             }),
             GFP_KERNEL,
         )?;
+        if lnet.config.keepalive > 0 {
+            let l = lnet.clone();
+            let thread = KThread::spawn(c_str!("socknal_reaper"), move || l.keep_alive())?;
+            *lnet.reaper.lock() = Some(thread);
+        }
         if lnet.listener.is_some() {
             let l = lnet.clone();
             let thread = KThread::spawn(c_str!("lnet_acceptor"), move || acceptor::run(&l))?;
@@ -196,6 +214,13 @@ impl Lnet {
         if let Some(thread) = self.acceptor.lock().take() {
             thread.join();
         }
+        {
+            let _guard = self.reaper_lock.lock();
+            self.reaper_cv.notify_all();
+        }
+        if let Some(thread) = self.reaper.lock().take() {
+            thread.join();
+        }
         let (live, dead) = {
             let mut table = self.table.lock();
             (core::mem::take(&mut table.conns), table.take_dead())
@@ -209,6 +234,39 @@ impl Lnet {
         // With no thread left to use them, the MDs give their last events.
         let mds = self.mds.lock().take_all();
         drop(mds);
+    }
+
+    /// The keepalive thread: every second, counts the idleness of every
+    /// control connection, and sends a keepalive NOOP on those idle for
+    /// `keepalive` seconds, until LNet stops.
+    fn keep_alive(&self) {
+        loop {
+            {
+                let mut guard = self.reaper_lock.lock();
+                if self.is_stopping() {
+                    return;
+                }
+                let _ = self
+                    .reaper_cv
+                    .wait_interruptible_timeout(&mut guard, msecs_to_jiffies(1000));
+            }
+            let mut conns = KVec::new();
+            for e in self.table.lock().conns.values() {
+                let t = e.conn.info.conn_type;
+                if matches!(t, ConnType::Control | ConnType::Any)
+                    && conns.push(e.conn.clone(), GFP_KERNEL).is_err()
+                {
+                    break;
+                }
+            }
+            for c in &conns {
+                if c.tick() >= self.config.keepalive {
+                    // A failure shows on the receiving side, which ends
+                    // the connection.
+                    let _ = c.send_keepalive();
+                }
+            }
+        }
     }
 
     /// Registers an established connection and starts its receiving thread.

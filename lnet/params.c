@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The module parameters of lnet.ko, as Lustre's:
- *   modprobe lnet networks="tcp0(eth0)" accept=all accept_port=988 sock_timeout=50
+ *   modprobe lnet networks="tcp0(eth0)" accept=all accept_port=988 sock_timeout=50 \
+ *	keepalive=30
  * They are read once, when the module loads.
  */
 #include <linux/moduleparam.h>
@@ -24,6 +25,10 @@ static int sock_timeout = 50;
 module_param(sock_timeout, int, 0444);
 MODULE_PARM_DESC(sock_timeout, "seconds of silence after which a connection to a peer fails");
 
+static int keepalive = 30;
+module_param(keepalive, int, 0444);
+MODULE_PARM_DESC(keepalive, "seconds of idleness after which a connection gets a keepalive NOOP (0: never)");
+
 const char *lnet_param_networks(void)
 {
 	return networks;
@@ -42,4 +47,9 @@ int lnet_param_accept_port(void)
 int lnet_param_sock_timeout(void)
 {
 	return sock_timeout;
+}
+
+int lnet_param_keepalive(void)
+{
+	return keepalive;
 }

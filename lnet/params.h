@@ -27,4 +27,9 @@ int lnet_param_accept_port(void);
  */
 int lnet_param_sock_timeout(void);
 
+/**
+ * lnet_param_keepalive() - the keepalive parameter, in seconds (0: none)
+ */
+int lnet_param_keepalive(void);
+
 #endif /* RUSTRE_LNET_PARAMS_H */

@@ -10,10 +10,13 @@
 //!
 //! We keep no message pool and do not route, so `msgs_alloc`, `msgs_max`
 //! and the route counters are 0. The counters live as long as the module,
-//! across `lctl network down` and up.
+//! across `lctl network down` and up. socklnd's keepalive counters are in
+//! `/sys/kernel/debug/socklnd/stats`.
 
 use core::fmt::{self, Write};
 use core::sync::atomic::{AtomicU64, Ordering};
+
+use kernel::sync::Arc;
 
 use crate::debugfs::Show;
 
@@ -27,6 +30,8 @@ pub(crate) struct Stats {
     send_length: AtomicU64,
     recv_length: AtomicU64,
     drop_length: AtomicU64,
+    keepalives_sent: AtomicU64,
+    keepalives_received: AtomicU64,
 }
 
 impl Stats {
@@ -48,6 +53,16 @@ impl Stats {
         self.drop_length.fetch_add(len as u64, Ordering::Relaxed);
     }
 
+    /// A keepalive NOOP was sent.
+    pub(crate) fn keepalive_sent(&self) {
+        self.keepalives_sent.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A keepalive NOOP was received.
+    pub(crate) fn keepalive_received(&self) {
+        self.keepalives_received.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// A peer broke the protocol.
     pub(crate) fn error(&self) {
         self.errors.fetch_add(1, Ordering::Relaxed);
@@ -67,6 +82,22 @@ impl Show for Stats {
             get(&self.send_length),
             get(&self.recv_length),
             get(&self.drop_length)
+        )
+    }
+}
+
+/// socklnd's own counters, in `/sys/kernel/debug/socklnd/stats`, one
+/// `name value` pair a line.
+pub(crate) struct SocklndStats(pub Arc<Stats>);
+
+impl Show for SocklndStats {
+    fn show(&self, out: &mut dyn Write) -> fmt::Result {
+        let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        writeln!(out, "keepalives_sent {}", get(&self.0.keepalives_sent))?;
+        writeln!(
+            out,
+            "keepalives_received {}",
+            get(&self.0.keepalives_received)
         )
     }
 }

@@ -8,6 +8,8 @@
 //! Senders take `tx_lock` for a whole message so that messages are never
 //! interleaved; one receiving thread per connection reads.
 
+use core::sync::atomic::{AtomicU32, Ordering};
+
 use kernel::prelude::*;
 use kernel::sync::{Arc, Mutex};
 
@@ -17,7 +19,9 @@ use crate::stats::Stats;
 use crate::wire::codec::ByteOrder;
 use crate::wire::lnet::hdr::{LnetHdr, LNET_HDR_SIZE};
 use crate::wire::socklnd::hello::ConnType;
-use crate::wire::socklnd::msg::{KsockMsgHdr, KsockMsgType, KSOCK_MSG_HDR_SIZE};
+use crate::wire::socklnd::msg::{
+    KsockMsgHdr, KsockMsgType, KSOCK_MSG_HDR_SIZE, SOCKNAL_KEEPALIVE_PING,
+};
 
 /// What the handshake established.
 #[derive(Clone, Copy, Debug)]
@@ -49,11 +53,14 @@ pub(crate) struct Conn {
     /// Held while a message is written.
     #[pin]
     tx_lock: Mutex<()>,
+    /// Seconds since the last message sent (counted by the keepalive
+    /// thread, reset by every send).
+    idle: AtomicU32,
 }
 
 /// A message read from a connection, its payload still on the socket.
 pub(crate) enum Frame {
-    /// A NOOP (keepalive or zero-copy acknowledgement).
+    /// A NOOP: a zero-copy acknowledgement, or a keepalive.
     Noop,
     /// An LNet header and the zero-copy cookie to acknowledge (0: none);
     /// `hdr.payload_length` bytes of payload follow on the socket.
@@ -68,6 +75,7 @@ impl Conn {
             sock,
             stats,
             tx_lock <- kernel::new_mutex!(()),
+            idle: AtomicU32::new(0),
         })
     }
 
@@ -107,11 +115,13 @@ impl Conn {
     /// message comes between them.
     fn send_with(&self, head: &[u8], rest: impl FnOnce(&Socket) -> Result) -> Result {
         let _guard = self.tx_lock.lock();
+        self.idle.store(0, Ordering::Relaxed);
         self.sock.send_all(head)?;
         rest(&self.sock)
     }
 
-    /// Acknowledges the zero-copy send `cookie` of the peer with a NOOP.
+    /// Acknowledges the zero-copy send `cookie` of the peer with a NOOP
+    /// (the cookie [`SOCKNAL_KEEPALIVE_PING`] is the keepalive).
     pub(crate) fn send_zc_ack(&self, cookie: u64) -> Result {
         let mut head = [0u8; KSOCK_MSG_HDR_SIZE];
         KsockMsgHdr {
@@ -124,6 +134,20 @@ impl Conn {
         self.send_with(&head, |_| Ok(()))
     }
 
+    /// Counts one more second of idleness; returns the seconds since the
+    /// last message sent.
+    pub(crate) fn tick(&self) -> u32 {
+        self.idle.fetch_add(1, Ordering::Relaxed).saturating_add(1)
+    }
+
+    /// Sends a keepalive NOOP (V3: cookie [`SOCKNAL_KEEPALIVE_PING`]), which
+    /// keeps NAT and firewall state alive and finds a dead peer.
+    pub(crate) fn send_keepalive(&self) -> Result {
+        self.send_zc_ack(SOCKNAL_KEEPALIVE_PING)?;
+        self.stats.keepalive_sent();
+        Ok(())
+    }
+
     /// Reads the next message's headers, checking them.
     ///
     /// # Errors
@@ -133,7 +157,12 @@ impl Conn {
         self.sock.recv_exact(&mut head)?;
         let ksh = KsockMsgHdr::decode(&head, self.info.order).map_err(|e| self.malformed(e))?;
         match ksh.msg_type {
-            KsockMsgType::Noop => Ok(Frame::Noop),
+            KsockMsgType::Noop => {
+                if ksh.zc_cookies[1] == SOCKNAL_KEEPALIVE_PING {
+                    self.stats.keepalive_received();
+                }
+                Ok(Frame::Noop)
+            }
             KsockMsgType::Lnet => {
                 let mut raw = [0u8; LNET_HDR_SIZE];
                 self.sock.recv_exact(&mut raw)?;
