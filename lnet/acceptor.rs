@@ -38,7 +38,7 @@ pub(crate) fn run(lnet: &Arc<Lnet>) {
             continue;
         }
         // The handshake logs its own failures; the socket just closes.
-        if let Ok(info) = socklnd::accept(&sock, lnet.locals()) {
+        if let Ok(info) = socklnd::accept(&sock, lnet.locals(), |nid| lnet.connecting_to(nid)) {
             // Only fails while stopping or without memory; the socket closes.
             let _ = lnet.add_conn(info, sock);
         }

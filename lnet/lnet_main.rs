@@ -21,6 +21,10 @@
 //! descriptors attached to portals or bound, PUT, GET, REPLY and ACK, and
 //! their events.
 
+// `pin_init!` of LNet's state, with its many locks, nests deeper than the
+// default limit.
+#![recursion_limit = "256"]
+
 use kernel::c_str;
 use kernel::prelude::*;
 use kernel::sync::Arc;

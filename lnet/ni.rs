@@ -10,8 +10,8 @@
 //! connection idle for `keepalive` seconds. Senders write from their own
 //! context under the connection's `tx_lock`.
 //!
-//! Locks, never nested: `table` (the connections), `reaper_lock` (what
-//! the keepalive thread sleeps on), `connecting` (held
+//! Locks, never nested: `table` (the connections), `sleep_lock` (what
+//! threads sleep on between polls), `connecting` (held
 //! while a connection set to a peer is set up, so that a peer gets one),
 //! `gets` (the outstanding pings, with `gets_cv` to wait for their REPLY),
 //! `mds` (the memory descriptors, see `md.rs`), and each connection's
@@ -22,7 +22,7 @@
 //! `lib_move.rs`.
 
 use core::fmt;
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use kernel::c_str;
 use kernel::prelude::*;
@@ -61,6 +61,10 @@ const PING_REPLY_MAX: usize = ping_info_size(LNET_IOC_MAX_NIDS + 1);
 /// handle under [`MD_COOKIE`]).
 const PING_COOKIE: u64 = 0x7069_6e67;
 
+/// How often a node that lost a connection race looks for the winner's
+/// connections, in milliseconds.
+const RACE_POLL_MS: u32 = 100;
+
 /// The interface cookie of the wire handles of the API's MDs.
 pub(crate) const MD_COOKIE: u64 = 0x6d64;
 
@@ -96,17 +100,21 @@ pub(crate) struct Lnet {
     stopping: AtomicBool,
     #[pin]
     acceptor: Mutex<Option<KThread>>,
-    /// The keepalive thread, and what it sleeps on.
+    /// The keepalive thread.
     #[pin]
     reaper: Mutex<Option<KThread>>,
+    /// What threads sleep on between polls (the keepalive thread, a
+    /// connect waiting for a race's winner); woken at shutdown.
     #[pin]
-    reaper_lock: Mutex<()>,
+    sleep_lock: Mutex<()>,
     #[pin]
-    reaper_cv: CondVar,
+    sleep_cv: CondVar,
     #[pin]
     table: Mutex<ConnTable>,
     #[pin]
     connecting: Mutex<()>,
+    /// The NID being connected to (0: none), for the connection race rule.
+    connecting_to: AtomicU64,
     #[pin]
     gets: Mutex<Gets>,
     #[pin]
@@ -151,10 +159,11 @@ impl Lnet {
                 stopping: AtomicBool::new(false),
                 acceptor <- kernel::new_mutex!(None),
                 reaper <- kernel::new_mutex!(None),
-                reaper_lock <- kernel::new_mutex!(()),
-                reaper_cv <- kernel::new_condvar!(),
+                sleep_lock <- kernel::new_mutex!(()),
+                sleep_cv <- kernel::new_condvar!(),
                 table <- kernel::new_mutex!(ConnTable::default()),
                 connecting <- kernel::new_mutex!(()),
+                connecting_to: AtomicU64::new(0),
                 gets <- kernel::new_mutex!(Gets::default()),
                 gets_cv <- kernel::new_condvar!(),
                 mds <- kernel::new_mutex!(MdTable::default()),
@@ -215,8 +224,8 @@ impl Lnet {
             thread.join();
         }
         {
-            let _guard = self.reaper_lock.lock();
-            self.reaper_cv.notify_all();
+            let _guard = self.sleep_lock.lock();
+            self.sleep_cv.notify_all();
         }
         if let Some(thread) = self.reaper.lock().take() {
             thread.join();
@@ -242,12 +251,12 @@ impl Lnet {
     fn keep_alive(&self) {
         loop {
             {
-                let mut guard = self.reaper_lock.lock();
+                let mut guard = self.sleep_lock.lock();
                 if self.is_stopping() {
                     return;
                 }
                 let _ = self
-                    .reaper_cv
+                    .sleep_cv
                     .wait_interruptible_timeout(&mut guard, msecs_to_jiffies(1000));
             }
             let mut conns = KVec::new();
@@ -548,8 +557,15 @@ impl Lnet {
         })
     }
 
+    /// Whether we are connecting to `nid` now (the connection race rule).
+    pub(crate) fn connecting_to(&self, nid: u64) -> bool {
+        nid != 0 && self.connecting_to.load(Ordering::Acquire) == nid
+    }
+
     /// Opens the three typed connections of socklnd V3 to `nid`, as Lustre
-    /// does: control, bulk in, bulk out.
+    /// does: control, bulk in, bulk out. When `nid` is connecting to us at
+    /// the same time and wins the race (it answers "retry"), its
+    /// connections are waited for instead.
     fn connect(self: &Arc<Self>, nid: u64) -> Result {
         let _connecting = self.connecting.lock();
         if self.table.lock().pick(nid, 0).is_some() {
@@ -561,10 +577,42 @@ impl Lnet {
             .iter()
             .find(|l| Nid::from_u64(l.nid).is_ok_and(|n| n.net() == peer.net()))
             .ok_or(errno::ehostunreach())?;
+        self.connecting_to.store(nid, Ordering::Release);
+        let res = self.connect_types(local, nid);
+        self.connecting_to.store(0, Ordering::Release);
+        res
+    }
+
+    fn connect_types(self: &Arc<Self>, local: &Local, nid: u64) -> Result {
         for t in [ConnType::Control, ConnType::BulkIn, ConnType::BulkOut] {
-            let (info, sock) = socklnd::connect(local, nid, self.config.port, t)?;
-            self.add_conn(info, sock)?;
+            match socklnd::connect(local, nid, self.config.port, t) {
+                Ok((info, sock)) => self.add_conn(info, sock)?,
+                Err(e) if e == errno::ealready() => return self.wait_for_peer(nid),
+                Err(e) => return Err(e),
+            }
         }
         Ok(())
+    }
+
+    /// Waits (a handshake timeout at most) for the connections of `nid`,
+    /// which won a connection race, to be up.
+    fn wait_for_peer(&self, nid: u64) -> Result {
+        let mut left = socklnd::HANDSHAKE_TIMEOUT_MS / RACE_POLL_MS;
+        loop {
+            if self.table.lock().pick(nid, 0).is_some() {
+                return Ok(());
+            }
+            let mut guard = self.sleep_lock.lock();
+            if left == 0 || self.is_stopping() {
+                return Err(errno::etimedout());
+            }
+            left -= 1;
+            let slept = self
+                .sleep_cv
+                .wait_interruptible_timeout(&mut guard, msecs_to_jiffies(RACE_POLL_MS));
+            if let CondVarTimeoutResult::Signal { .. } = slept {
+                return Err(EINTR);
+            }
+        }
     }
 }

@@ -17,6 +17,7 @@ macro_rules! errno {
 
 errno! {
     eaddrinuse => EADDRINUSE,
+    ealready => EALREADY,
     eaddrnotavail => EADDRNOTAVAIL,
     econnreset => ECONNRESET,
     ehostunreach => EHOSTUNREACH,

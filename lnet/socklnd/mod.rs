@@ -56,8 +56,10 @@ fn read_hello(sock: &Socket, addr: (u32, u16)) -> Result<ReceivedHello> {
 /// The accepting side: reads the acceptor's request, which must name one of
 /// `locals` (our NIDs), and the peer's HELLO, and answers it. A peer on a
 /// non-privileged port is a userspace process: its PID becomes its port
-/// with the userspace flag, as in Lustre.
-pub(crate) fn accept(sock: &Socket, locals: &[Local]) -> Result<ConnInfo> {
+/// with the userspace flag, as in Lustre. A peer that we are connecting to
+/// at the same time (`racing` says) gets connection type NONE when its NID
+/// is the lower (it retries; our connections win): `EALREADY`.
+pub(crate) fn accept(sock: &Socket, locals: &[Local], racing: impl Fn(u64) -> bool) -> Result<ConnInfo> {
     let addr = sock.peer();
     sock.set_recv_timeout(HANDSHAKE_TIMEOUT_MS);
     let mut req = [0u8; CONNREQ_SIZE];
@@ -83,6 +85,16 @@ pub(crate) fn accept(sock: &Socket, locals: &[Local]) -> Result<ConnInfo> {
         }
     };
     let got = read_hello(sock, addr)?;
+    let peer = got.hello.src_nid;
+    if racing(peer) && handshake::passive_loses_race(local.nid, peer) {
+        let mut buf = [0u8; HELLO_SIZE];
+        handshake::race_reply(local, &got.hello)
+            .encode(&mut buf)
+            .map_err(|_| EINVAL)?;
+        sock.send_all(&buf)?;
+        pr_info!("{}: connection race, its connection refused: ours win\n", NidFmt(peer));
+        return Err(errno::ealready());
+    }
     let mut reply = handshake::passive_reply(local, &got.hello)
         .map_err(|e| refuse(addr, e, errno::eproto()))?;
     let mut peer_pid = got.hello.src_pid;
@@ -136,7 +148,11 @@ pub(crate) fn connect(
     sock.send_all(&out)?;
     let got = read_hello(&sock, addr)?;
     handshake::check_active_reply(&hello, crate::wire::lnet::LNET_PID_LUSTRE, &got.hello)
-        .map_err(|e| refuse(addr, e, errno::eproto()))?;
+        .map_err(|e| match e {
+            // It is connecting to us too, and wins.
+            handshake::HandshakeError::Retry => errno::ealready(),
+            e => refuse(addr, e, errno::eproto()),
+        })?;
     sock.set_recv_timeout(0);
     let info = ConnInfo {
         local_nid: local.nid,

@@ -10,6 +10,7 @@
 
 mod bad_peer;
 mod fs;
+mod race;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -19,11 +20,14 @@ use rustre_lnet::{Config, Node, SourcePort};
 
 const USAGE: &str = "usage: rustre-client --nid NID [options] ping PEER_NID
        rustre-client --nid NID [--port PORT] bad-peer PEER_NID
+       rustre-client --nid NID [--port PORT] race NODE_NID refused|accepted
        rustre-client --nid NID [options] COMMAND SOURCE ARGS...
 
   ping       ping PEER_NID and print its NIDs
   bad-peer   open connections to PEER_NID that break the protocol, one
              field at a time, and check that it closes each
+  race       listen as NID, and when NODE_NID connects, connect to it in
+             turn: check that it refuses (NID the lower) or accepts
 
 The file commands mount SOURCE (MGSNID:/FSNAME), do one thing, unmount:
 ";
@@ -40,6 +44,8 @@ const OPTIONS: &str = "
 enum Command {
     Ping(Nid),
     BadPeer(Nid),
+    /// The connection race, and the answer expected.
+    Race(Nid, race::Outcome),
     /// A file command: its name, the source, its arguments.
     Fs(String, String, Vec<String>),
 }
@@ -72,6 +78,14 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let command = match command[..] {
         ["ping", peer] => Command::Ping(nid_of(peer)?),
         ["bad-peer", peer] => Command::BadPeer(nid_of(peer)?),
+        ["race", node, expect] => Command::Race(
+            nid_of(node)?,
+            match expect {
+                "refused" => race::Outcome::Refused,
+                "accepted" => race::Outcome::Accepted,
+                e => return Err(format!("race: expected refused or accepted, not '{e}'")),
+            },
+        ),
         [cmd, source, ref rest @ ..] => Command::Fs(
             cmd.to_owned(),
             source.to_owned(),
@@ -110,6 +124,22 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
+            };
+        }
+        Command::Race(node, expect) => {
+            return match race::run(args.config.nid, node, args.config.peer_port) {
+                Ok(got) if got == expect => {
+                    println!("race: {got:?}, as expected");
+                    ExitCode::SUCCESS
+                }
+                Ok(got) => {
+                    eprintln!("rustre-client: race: {got:?}, expected {expect:?}");
+                    ExitCode::FAILURE
+                }
+                Err(e) => {
+                    eprintln!("rustre-client: race: {e}");
+                    ExitCode::FAILURE
+                }
             };
         }
         Command::Fs(cmd, source, rest) => {

@@ -123,9 +123,53 @@ pub fn check_active_reply(
     Ok(())
 }
 
+/// The connection race rule: a node that accepts a connection from `peer`
+/// while it is itself connecting to `peer` refuses it (answers with
+/// connection type NONE, "retry") when the peer's NID is the lower, so
+/// that the higher NID's connections win. NIDs compare as Lustre compares
+/// `struct lnet_nid` byte by byte: LND type, network number, address, which
+/// is the order of their 64-bit encodings.
+pub const fn passive_loses_race(local: u64, peer: u64) -> bool {
+    peer < local
+}
+
+/// The reply of a passive side that refuses a connection it lost a race
+/// for: its HELLO with connection type NONE.
+pub fn race_reply(local: &Local, hello: &Hello) -> Hello {
+    Hello {
+        version: hello.version,
+        src_nid: local.nid,
+        dst_nid: hello.src_nid,
+        src_pid: local.pid,
+        dst_pid: hello.src_pid,
+        src_incarnation: local.incarnation,
+        dst_incarnation: hello.src_incarnation,
+        conn_type: ConnType::None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_higher_nid_wins_a_race() {
+        // 10.99.0.1@tcp and 10.99.0.2@tcp; another network is higher.
+        let (a, b, c) = (
+            0x0002_0000_0a63_0001,
+            0x0002_0000_0a63_0002,
+            0x0002_0001_0a63_0001,
+        );
+        assert!(passive_loses_race(b, a), "b refuses a");
+        assert!(!passive_loses_race(a, b), "a takes b");
+        assert!(passive_loses_race(c, b));
+        let hello = active_hello(&CLIENT, b, ConnType::Control);
+        let reply = race_reply(&SERVER, &hello);
+        assert_eq!(
+            check_active_reply(&hello, 12345, &reply),
+            Err(HandshakeError::Retry)
+        );
+    }
 
     const CLIENT: Local = Local {
         nid: 0x0002_0000_0a63_0001,

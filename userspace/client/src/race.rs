@@ -1,0 +1,68 @@
+//! `rustre-client race`: a connection race with a Lustre node, made on
+//! purpose. The tool listens on the LNet port as NID `me`; when the node
+//! connects to it (the test makes it, with `lctl ping`), the tool holds
+//! that handshake and connects to the node in turn. By the race rule the
+//! node refuses (connection type NONE) when `me` is the lower NID, and
+//! takes the connection when `me` is the higher.
+
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, TcpListener};
+use std::time::Duration;
+
+use rustre_lnet::wire::lnet::acceptor::{encode_v1, CONNREQ_SIZE};
+use rustre_lnet::wire::lnet::LNET_PID_LUSTRE;
+use rustre_lnet::wire::nid::Nid;
+use rustre_lnet::wire::socklnd::hello::{ConnType, Hello, HELLO_SIZE, KSOCK_PROTO_V3};
+use rustre_lnet::{connect_from, SourcePort};
+
+/// How long to wait for the node to connect.
+const WAIT: Duration = Duration::from_secs(20);
+
+/// What the node answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Connection type NONE: lost the race, retry.
+    Refused,
+    /// A typed connection.
+    Accepted,
+}
+
+/// Runs the race as `me` against `node` (listening on `port`); returns
+/// what the node answered.
+pub fn run(me: Nid, node: Nid, port: u16) -> Result<Outcome, String> {
+    let at = |n: Nid| SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::from(n.addr()), port));
+    let listener = TcpListener::bind(at(me)).map_err(|e| format!("listen: {e}"))?;
+    eprintln!("race: listening as {me}; waiting for {node} to connect");
+    let (mut held, from) = listener.accept().map_err(|e| format!("accept: {e}"))?;
+    held.set_read_timeout(Some(WAIT))
+        .map_err(|e| e.to_string())?;
+    // Its connection request and HELLO, left unanswered meanwhile.
+    let mut opening = [0u8; CONNREQ_SIZE + HELLO_SIZE];
+    held.read_exact(&mut opening)
+        .map_err(|e| format!("{from}: {e}"))?;
+    let mut s = connect_from(at(node), SourcePort::Reserved).map_err(|e| e.to_string())?;
+    s.set_read_timeout(Some(WAIT)).map_err(|e| e.to_string())?;
+    let mut out = [0u8; CONNREQ_SIZE + HELLO_SIZE];
+    encode_v1(node.as_u64(), &mut out).map_err(|e| e.to_string())?;
+    Hello {
+        version: KSOCK_PROTO_V3,
+        src_nid: me.as_u64(),
+        dst_nid: node.as_u64(),
+        src_pid: LNET_PID_LUSTRE,
+        dst_pid: LNET_PID_LUSTRE,
+        src_incarnation: 1,
+        dst_incarnation: 0,
+        conn_type: ConnType::Control,
+    }
+    .encode(&mut out[CONNREQ_SIZE..])
+    .map_err(|e| e.to_string())?;
+    s.write_all(&out).map_err(|e| e.to_string())?;
+    let mut reply = [0u8; HELLO_SIZE];
+    s.read_exact(&mut reply)
+        .map_err(|e| format!("reply: {e}"))?;
+    let got = Hello::decode(&reply).map_err(|e| e.to_string())?;
+    Ok(match got.hello.conn_type {
+        ConnType::None => Outcome::Refused,
+        _ => Outcome::Accepted,
+    })
+}
