@@ -20,14 +20,15 @@ use rustre_lnet::{Config, Node, SourcePort};
 
 const USAGE: &str = "usage: rustre-client --nid NID [options] ping PEER_NID
        rustre-client --nid NID [--port PORT] bad-peer PEER_NID
-       rustre-client --nid NID [--port PORT] race NODE_NID refused|accepted
+       rustre-client --nid NID [--port PORT] race NODE_NID refused|accepted|wins
        rustre-client --nid NID [options] COMMAND SOURCE ARGS...
 
   ping       ping PEER_NID and print its NIDs
   bad-peer   open connections to PEER_NID that break the protocol, one
              field at a time, and check that it closes each
   race       listen as NID, and when NODE_NID connects, connect to it in
-             turn: check that it refuses (NID the lower) or accepts
+             turn: check that it refuses (NID the lower) or accepts; or
+             win: refuse its connection, connect to it, answer its pings
 
 The file commands mount SOURCE (MGSNID:/FSNAME), do one thing, unmount:
 ";
@@ -46,6 +47,8 @@ enum Command {
     BadPeer(Nid),
     /// The connection race, and the answer expected.
     Race(Nid, race::Outcome),
+    /// The connection race, won.
+    Win(Nid),
     /// A file command: its name, the source, its arguments.
     Fs(String, String, Vec<String>),
 }
@@ -78,6 +81,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let command = match command[..] {
         ["ping", peer] => Command::Ping(nid_of(peer)?),
         ["bad-peer", peer] => Command::BadPeer(nid_of(peer)?),
+        ["race", node, "wins"] => Command::Win(nid_of(node)?),
         ["race", node, expect] => Command::Race(
             nid_of(node)?,
             match expect {
@@ -124,6 +128,16 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
+            };
+        }
+        Command::Win(node) => {
+            let serve = Duration::from_secs(5);
+            return match race::win(args.config.nid, node, args.config.peer_port, serve) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("rustre-client: race: {e}");
+                    ExitCode::FAILURE
+                }
             };
         }
         Command::Race(node, expect) => {

@@ -4,6 +4,11 @@
 //! that handshake and connects to the node in turn. By the race rule the
 //! node refuses (connection type NONE) when `me` is the lower NID, and
 //! takes the connection when `me` is the higher.
+//!
+//! Or the tool wins the race ([`win`]): it answers the node's connection
+//! with NONE, as the higher NID does, and connects to the node as a whole
+//! LNet node; the node, told to retry, must use those connections for the
+//! ping it was sending, which the tool answers.
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, TcpListener};
@@ -12,8 +17,9 @@ use std::time::Duration;
 use rustre_lnet::wire::lnet::acceptor::{encode_v1, CONNREQ_SIZE};
 use rustre_lnet::wire::lnet::LNET_PID_LUSTRE;
 use rustre_lnet::wire::nid::Nid;
+use rustre_lnet::wire::socklnd::handshake::{race_reply, Local};
 use rustre_lnet::wire::socklnd::hello::{ConnType, Hello, HELLO_SIZE, KSOCK_PROTO_V3};
-use rustre_lnet::{connect_from, SourcePort};
+use rustre_lnet::{connect_from, Config, Node, SourcePort};
 
 /// How long to wait for the node to connect.
 const WAIT: Duration = Duration::from_secs(20);
@@ -65,4 +71,43 @@ pub fn run(me: Nid, node: Nid, port: u16) -> Result<Outcome, String> {
         ConnType::None => Outcome::Refused,
         _ => Outcome::Accepted,
     })
+}
+
+/// Wins the race as `me` against `node` (listening on `port`): answers the
+/// node's connection with NONE, then connects to it and answers its
+/// pings for `serve`.
+pub fn win(me: Nid, node: Nid, port: u16, serve: Duration) -> Result<(), String> {
+    let at = |n: Nid| SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::from(n.addr()), port));
+    let listener = TcpListener::bind(at(me)).map_err(|e| format!("listen: {e}"))?;
+    eprintln!("race: listening as {me}; waiting for {node} to connect");
+    let (mut held, from) = listener.accept().map_err(|e| format!("accept: {e}"))?;
+    held.set_read_timeout(Some(WAIT))
+        .map_err(|e| e.to_string())?;
+    let mut opening = [0u8; CONNREQ_SIZE + HELLO_SIZE];
+    held.read_exact(&mut opening)
+        .map_err(|e| format!("{from}: {e}"))?;
+    let hello = Hello::decode(&opening[CONNREQ_SIZE..]).map_err(|e| e.to_string())?;
+    let local = Local {
+        nid: me.as_u64(),
+        pid: LNET_PID_LUSTRE,
+        incarnation: 1,
+    };
+    let mut reply = [0u8; HELLO_SIZE];
+    race_reply(&local, &hello.hello)
+        .encode(&mut reply)
+        .map_err(|e| e.to_string())?;
+    held.write_all(&reply).map_err(|e| e.to_string())?;
+    drop((held, listener));
+    // Now connect to the node as the winner does, and answer its pings.
+    let mut config = Config::new(me);
+    config.listen = None;
+    config.peer_port = port;
+    let n = Node::start(config).map_err(|e| e.to_string())?;
+    let pinged = n
+        .ping(node, WAIT)
+        .map(drop)
+        .map_err(|e| format!("ping {node}: {e}"));
+    std::thread::sleep(serve);
+    n.shutdown();
+    pinged
 }
