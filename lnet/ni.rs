@@ -50,7 +50,7 @@ use crate::wire::lnet::{
 };
 use crate::wire::nid::Nid;
 use crate::wire::socklnd::handshake::Local;
-use crate::wire::socklnd::hello::ConnType;
+use crate::wire::socklnd::hello::{ConnType, KSOCK_PROTO_V2, KSOCK_PROTO_V3};
 
 /// The largest ping reply we take: one with [`LNET_IOC_MAX_NIDS`] NIDs
 /// besides `0@lo`.
@@ -261,8 +261,10 @@ impl Lnet {
             }
             let mut conns = KVec::new();
             for e in self.table.lock().conns.values() {
-                let t = e.conn.info.conn_type;
-                if matches!(t, ConnType::Control | ConnType::Any)
+                let (t, v) = (e.conn.info.conn_type, e.conn.info.version);
+                // Keepalive NOOPs are V3's.
+                if v == KSOCK_PROTO_V3
+                    && matches!(t, ConnType::Control | ConnType::Any)
                     && conns.push(e.conn.clone(), GFP_KERNEL).is_err()
                 {
                     break;
@@ -312,9 +314,10 @@ impl Lnet {
         };
         let ip = info.addr.0.to_be_bytes();
         pr_info!(
-            "{} connected ({:?}, {}.{}.{}.{}:{})\n",
+            "{} connected ({:?}, V{}, {}.{}.{}.{}:{})\n",
             NidFmt(info.peer_nid),
             info.conn_type,
+            info.version,
             ip[0],
             ip[1],
             ip[2],
@@ -584,8 +587,16 @@ impl Lnet {
     }
 
     fn connect_types(self: &Arc<Self>, local: &Local, nid: u64) -> Result {
+        let mut version = KSOCK_PROTO_V3;
         for t in [ConnType::Control, ConnType::BulkIn, ConnType::BulkOut] {
-            match socklnd::connect(local, nid, self.config.port, t) {
+            let mut made = socklnd::connect(local, nid, self.config.port, (t, version));
+            if matches!(&made, Err(e) if *e == errno::eprotonosupport()) {
+                // An older peer: V2 from now on.
+                pr_info!("{}: speaks socklnd V2 only\n", NidFmt(nid));
+                version = KSOCK_PROTO_V2;
+                made = socklnd::connect(local, nid, self.config.port, (t, version));
+            }
+            match made {
                 Ok((info, sock)) => self.add_conn(info, sock)?,
                 Err(e) if e == errno::ealready() => return self.wait_for_peer(nid),
                 Err(e) => return Err(e),

@@ -23,6 +23,7 @@ errno! {
     ehostunreach => EHOSTUNREACH,
     emsgsize => EMSGSIZE,
     eproto => EPROTO,
+    eprotonosupport => EPROTONOSUPPORT,
     eshutdown => ESHUTDOWN,
     etimedout => ETIMEDOUT,
 }

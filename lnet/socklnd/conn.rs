@@ -36,6 +36,8 @@ pub(crate) struct ConnInfo {
     pub peer_incarnation: u64,
     /// The connection's type, from our side.
     pub conn_type: ConnType,
+    /// The socklnd protocol version (`KSOCK_PROTO_V2` or `_V3`).
+    pub version: u32,
     /// The byte order of the peer's socklnd headers.
     pub order: ByteOrder,
     /// The peer's IPv4 address and port.

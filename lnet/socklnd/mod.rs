@@ -4,8 +4,9 @@
 //! either side, and the connections themselves ([`conn`]).
 //!
 //! The connecting side sends the acceptor's request and its HELLO (protocol
-//! version 3, a typed connection); the accepting side checks them and
-//! answers with its own HELLO. The rules of both are the wire crate's
+//! version 3, a typed connection; version 2 again to a peer that answers in
+//! version 2); the accepting side checks them and answers with its own
+//! HELLO, in the version it was asked in. The rules of both are the wire crate's
 //! (`socklnd::handshake`), which our userspace LNet shares.
 
 pub(crate) mod conn;
@@ -19,7 +20,9 @@ use crate::wire::lnet::acceptor::{self, ConnReq, CONNREQ_SIZE};
 use crate::wire::lnet::LNET_PID_USERFLAG;
 use crate::wire::nid::Nid;
 use crate::wire::socklnd::handshake::{self, Local};
-use crate::wire::socklnd::hello::{ConnType, Hello, ReceivedHello, HELLO_SIZE, KSOCK_MAX_NIPS};
+use crate::wire::socklnd::hello::{
+    ConnType, Hello, ReceivedHello, HELLO_SIZE, KSOCK_MAX_NIPS, KSOCK_PROTO_V2,
+};
 use conn::ConnInfo;
 
 /// How long a handshake may take, in milliseconds.
@@ -112,6 +115,7 @@ pub(crate) fn accept(sock: &Socket, locals: &[Local], racing: impl Fn(u64) -> bo
         peer_pid,
         peer_incarnation: got.hello.src_incarnation,
         conn_type: reply.conn_type,
+        version: got.hello.version,
         order: got.order,
         addr,
     })
@@ -130,12 +134,17 @@ fn connect_reserved(ip: u32, port: u16) -> Result<Socket> {
 }
 
 /// The connecting side: connects to `peer_nid` at port `port` and completes
-/// the handshake for a connection of `conn_type`.
+/// the handshake for a connection of `conn_type` in protocol `version`.
+///
+/// # Errors
+/// `EALREADY` when the peer won a connection race; `EPROTONOSUPPORT` when
+/// it speaks only V2 (it answered in V2: connect again in V2); those of the
+/// socket and of a bad handshake.
 pub(crate) fn connect(
     local: &Local,
     peer_nid: u64,
     port: u16,
-    conn_type: ConnType,
+    (conn_type, version): (ConnType, u32),
 ) -> Result<(ConnInfo, Socket)> {
     let ip = Nid::from_u64(peer_nid).map_err(|_| EINVAL)?.addr();
     let sock = connect_reserved(ip, port)?;
@@ -143,7 +152,7 @@ pub(crate) fn connect(
     sock.set_recv_timeout(HANDSHAKE_TIMEOUT_MS);
     let mut out = [0u8; CONNREQ_SIZE + HELLO_SIZE];
     acceptor::encode_v1(peer_nid, &mut out).map_err(|_| EINVAL)?;
-    let hello = handshake::active_hello(local, peer_nid, conn_type);
+    let hello = handshake::active_hello(local, peer_nid, conn_type, version);
     hello.encode(&mut out[CONNREQ_SIZE..]).map_err(|_| EINVAL)?;
     sock.send_all(&out)?;
     let got = read_hello(&sock, addr)?;
@@ -151,6 +160,9 @@ pub(crate) fn connect(
         .map_err(|e| match e {
             // It is connecting to us too, and wins.
             handshake::HandshakeError::Retry => errno::ealready(),
+            handshake::HandshakeError::Version(KSOCK_PROTO_V2) if version > KSOCK_PROTO_V2 => {
+                errno::eprotonosupport()
+            }
             e => refuse(addr, e, errno::eproto()),
         })?;
     sock.set_recv_timeout(0);
@@ -160,6 +172,7 @@ pub(crate) fn connect(
         peer_pid: got.hello.src_pid,
         peer_incarnation: got.hello.src_incarnation,
         conn_type,
+        version,
         order: got.order,
         addr,
     };

@@ -46,7 +46,12 @@ fn handle(node: &Arc<Inner>, mut stream: TcpStream) {
     // A peer on a non-privileged port is a userspace process: Lustre gives
     // it the PID of its port with the userspace flag.
     let userspace_pid = (!privileged).then(|| u32::from(peer.port()) | LNET_PID_USERFLAG);
-    match conn::accept(&mut stream, &node.local, userspace_pid) {
+    match conn::accept(
+        &mut stream,
+        &node.local,
+        userspace_pid,
+        node.config.socklnd_version,
+    ) {
         Ok(c) => node.start_conn(c, stream),
         Err(e) => log(format_args!("{}: refused: {e}", addr_of(peer))),
     }

@@ -151,11 +151,14 @@ fn established(
 /// The accepting side: reads the acceptor request (which must name one of
 /// `our_nids`) and the peer's HELLO, and answers it. `userspace_pid` is the
 /// PID to record for a peer on a non-privileged port (which Lustre treats
-/// as a userspace process), or `None` for a kernel peer.
+/// as a userspace process), or `None` for a kernel peer. A HELLO in a later
+/// protocol version than `version` is answered in `version`, and the
+/// connection closed, as an older Lustre node does.
 pub(crate) fn accept(
     stream: &mut TcpStream,
     local: &Local,
     userspace_pid: Option<u32>,
+    version: u32,
 ) -> Result<Conn, Error> {
     stream.set_read_timeout(Some(HANDSHAKE_TIMEOUT))?;
     let mut req = [0u8; CONNREQ_SIZE];
@@ -176,6 +179,16 @@ pub(crate) fn accept(
         }
     }
     let got = read_hello(stream)?;
+    if let Some(ours) = handshake::downgrade_reply(local, &got.hello, version) {
+        // As an older Lustre node: our HELLO in our version, then close.
+        let mut buf = [0u8; HELLO_SIZE];
+        ours.encode(&mut buf)?;
+        stream.write_all(&buf)?;
+        return Err(Error::Protocol(format!(
+            "HELLO in socklnd V{}; we answered in V{version}",
+            got.hello.version
+        )));
+    }
     let mut reply = handshake::passive_reply(local, &got.hello)?;
     let mut peer = got.hello;
     if let Some(pid) = userspace_pid {
@@ -189,18 +202,19 @@ pub(crate) fn accept(
 }
 
 /// The connecting side: sends the acceptor request and our HELLO for a
-/// connection of `conn_type` to `peer_nid`, and checks the answer.
+/// connection of `conn_type` to `peer_nid` in protocol `version`, and
+/// checks the answer.
 pub(crate) fn connect(
     stream: &mut TcpStream,
     local: &Local,
     peer_nid: u64,
     peer_pid: u32,
-    conn_type: ConnType,
+    (conn_type, version): (ConnType, u32),
 ) -> Result<Conn, Error> {
     stream.set_read_timeout(Some(HANDSHAKE_TIMEOUT))?;
     let mut out = [0u8; CONNREQ_SIZE + HELLO_SIZE];
     acceptor::encode_v1(peer_nid, &mut out)?;
-    let hello = handshake::active_hello(local, peer_nid, conn_type);
+    let hello = handshake::active_hello(local, peer_nid, conn_type, version);
     hello.encode(&mut out[CONNREQ_SIZE..])?;
     stream.write_all(&out)?;
     let got = read_hello(stream)?;

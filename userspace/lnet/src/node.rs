@@ -63,6 +63,9 @@ pub struct Config {
     pub peer_port: u16,
     /// The local port of outgoing connections.
     pub source_port: SourcePort,
+    /// The latest socklnd protocol version spoken (3; 2 plays an older
+    /// peer).
+    pub socklnd_version: u32,
 }
 
 impl Config {
@@ -75,6 +78,7 @@ impl Config {
             accept: AcceptMode::Secure,
             peer_port: 988,
             source_port: SourcePort::Reserved,
+            socklnd_version: wire::socklnd::hello::KSOCK_PROTO_V3,
         }
     }
 }
@@ -643,7 +647,8 @@ impl Inner {
         ));
         for t in [ConnType::Control, ConnType::BulkIn, ConnType::BulkOut] {
             let mut stream = connect_from(addr, self.config.source_port)?;
-            let c = conn::connect(&mut stream, &self.local, nid, LNET_PID_LUSTRE, t)?;
+            let version = self.config.socklnd_version;
+            let c = conn::connect(&mut stream, &self.local, nid, LNET_PID_LUSTRE, (t, version))?;
             self.start_conn(c, stream);
         }
         Ok(())

@@ -14,7 +14,7 @@ use rustre_server::{Server, ServerConfig};
 
 const USAGE: &str = "usage: rustre-server --nid NID [--listen ADDR:PORT] [--accept secure|all]
                      [--fsname NAME] [--osts N] [--data DIR] [--lock-timeout SECONDS]
-                     [--idle-timeout SECONDS]
+                     [--idle-timeout SECONDS] [--socklnd-version 2|3]
                      [--fault RULE]... [--control PATH]
 
   --nid NID               the server's NID, for example 10.0.0.1@tcp
@@ -30,6 +30,8 @@ const USAGE: &str = "usage: rustre-server --nid NID [--listen ADDR:PORT] [--acce
                           another wants before it is evicted (default 30)
   --idle-timeout SECONDS  evict a client not heard from for so long
                           (default 150: six of its 25-second pings)
+  --socklnd-version 2|3   the latest socklnd protocol spoken (default 3; 2
+                          plays an older Lustre node, for tests)
   --fault RULE            inject a fault: ACTION:OPCODE:N[:ARG], on the Nth
                           request of OPCODE (a number, or any):
                           drop, delay:MS, error:ERRNO, cut, evict,
@@ -55,6 +57,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let mut faults = Vec::new();
     let mut control = None;
     let mut data = None;
+    let mut socklnd_version = 3;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = || it.next().ok_or(format!("{arg} needs a value"));
@@ -77,6 +80,13 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--fault" => faults.push(value()?.parse().map_err(|e| format!("--fault: {e}"))?),
             "--control" => control = Some(PathBuf::from(value()?)),
             "--data" => data = Some(PathBuf::from(value()?)),
+            "--socklnd-version" => {
+                socklnd_version = match value()?.as_str() {
+                    "2" => 2,
+                    "3" => 3,
+                    v => return Err(format!("--socklnd-version: {v} is not 2 or 3")),
+                }
+            }
             _ => return Err(format!("unknown argument '{arg}'")),
         }
     }
@@ -95,6 +105,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     let mut lnet = Config::new(nid.ok_or("--nid is required")?);
     lnet.listen = Some(listen);
     lnet.accept = accept;
+    lnet.socklnd_version = socklnd_version;
     let config = ServerConfig {
         lnet,
         fsname,

@@ -56,9 +56,9 @@ impl fmt::Display for HandshakeError {
 
 /// The HELLO that an active side sends to reach `peer_nid` on a connection
 /// of type `conn_type`, in protocol version 3.
-pub fn active_hello(local: &Local, peer_nid: u64, conn_type: ConnType) -> Hello {
+pub fn active_hello(local: &Local, peer_nid: u64, conn_type: ConnType, version: u32) -> Hello {
     Hello {
-        version: KSOCK_PROTO_V3,
+        version,
         src_nid: local.nid,
         dst_nid: peer_nid,
         src_pid: local.pid,
@@ -123,6 +123,23 @@ pub fn check_active_reply(
     Ok(())
 }
 
+/// The answer of a passive side that speaks protocol versions up to
+/// `version` to a HELLO in a later one: its own HELLO in `version`, after
+/// which it closes, and the active side connects again in that version
+/// (`None` when the HELLO's version is one it speaks).
+pub fn downgrade_reply(local: &Local, hello: &Hello, version: u32) -> Option<Hello> {
+    (hello.version > version).then(|| Hello {
+        version,
+        src_nid: local.nid,
+        dst_nid: hello.src_nid,
+        src_pid: local.pid,
+        dst_pid: hello.src_pid,
+        src_incarnation: local.incarnation,
+        dst_incarnation: hello.src_incarnation,
+        conn_type: hello.conn_type.invert(),
+    })
+}
+
 /// The connection race rule: a node that accepts a connection from `peer`
 /// while it is itself connecting to `peer` refuses it (answers with
 /// connection type NONE, "retry") when the peer's NID is the lower, so
@@ -153,6 +170,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_older_peer_answers_in_its_version() {
+        use crate::wire::socklnd::hello::KSOCK_PROTO_V2;
+        let hello = active_hello(&CLIENT, SERVER.nid, ConnType::BulkIn, KSOCK_PROTO_V3);
+        let reply = downgrade_reply(&SERVER, &hello, KSOCK_PROTO_V2).unwrap();
+        assert_eq!(
+            check_active_reply(&hello, 12345, &reply),
+            Err(HandshakeError::Version(KSOCK_PROTO_V2))
+        );
+        assert_eq!(downgrade_reply(&SERVER, &hello, KSOCK_PROTO_V3), None);
+        // Again in V2: the peer takes it.
+        let hello = active_hello(&CLIENT, SERVER.nid, ConnType::BulkIn, KSOCK_PROTO_V2);
+        let reply = passive_reply(&SERVER, &hello).unwrap();
+        assert_eq!(check_active_reply(&hello, 12345, &reply), Ok(()));
+    }
+
+    #[test]
     fn the_higher_nid_wins_a_race() {
         // 10.99.0.1@tcp and 10.99.0.2@tcp; another network is higher.
         let (a, b, c) = (
@@ -163,7 +196,7 @@ mod tests {
         assert!(passive_loses_race(b, a), "b refuses a");
         assert!(!passive_loses_race(a, b), "a takes b");
         assert!(passive_loses_race(c, b));
-        let hello = active_hello(&CLIENT, b, ConnType::Control);
+        let hello = active_hello(&CLIENT, b, ConnType::Control, KSOCK_PROTO_V3);
         let reply = race_reply(&SERVER, &hello);
         assert_eq!(
             check_active_reply(&hello, 12345, &reply),
@@ -185,7 +218,7 @@ mod tests {
     #[test]
     fn both_sides_agree_on_every_typed_connection() {
         for t in [ConnType::Control, ConnType::BulkIn, ConnType::BulkOut] {
-            let hello = active_hello(&CLIENT, SERVER.nid, t);
+            let hello = active_hello(&CLIENT, SERVER.nid, t, KSOCK_PROTO_V3);
             let reply = passive_reply(&SERVER, &hello).unwrap();
             assert_eq!(reply.dst_nid, CLIENT.nid);
             assert_eq!(reply.dst_incarnation, 7);
@@ -195,7 +228,7 @@ mod tests {
 
     #[test]
     fn refuses_what_lustre_refuses() {
-        let mut any = active_hello(&CLIENT, SERVER.nid, ConnType::Any);
+        let mut any = active_hello(&CLIENT, SERVER.nid, ConnType::Any, KSOCK_PROTO_V3);
         assert!(passive_reply(&SERVER, &any).is_err());
         any.version = crate::wire::socklnd::hello::KSOCK_PROTO_V2;
         assert_eq!(
@@ -203,7 +236,7 @@ mod tests {
             Ok(ConnType::Any)
         );
 
-        let hello = active_hello(&CLIENT, SERVER.nid, ConnType::BulkIn);
+        let hello = active_hello(&CLIENT, SERVER.nid, ConnType::BulkIn, KSOCK_PROTO_V3);
         let good = passive_reply(&SERVER, &hello).unwrap();
         let other = passive_reply(&CLIENT, &hello).unwrap();
         assert_eq!(
