@@ -62,7 +62,11 @@ fn read_hello(sock: &Socket, addr: (u32, u16)) -> Result<ReceivedHello> {
 /// with the userspace flag, as in Lustre. A peer that we are connecting to
 /// at the same time (`racing` says) gets connection type NONE when its NID
 /// is the lower (it retries; our connections win): `EALREADY`.
-pub(crate) fn accept(sock: &Socket, locals: &[Local], racing: impl Fn(u64) -> bool) -> Result<ConnInfo> {
+pub(crate) fn accept(
+    sock: &Socket,
+    locals: &[Local],
+    racing: impl Fn(u64) -> bool,
+) -> Result<ConnInfo> {
     let addr = sock.peer();
     sock.set_recv_timeout(HANDSHAKE_TIMEOUT_MS);
     let mut req = [0u8; CONNREQ_SIZE];
@@ -95,7 +99,10 @@ pub(crate) fn accept(sock: &Socket, locals: &[Local], racing: impl Fn(u64) -> bo
             .encode(&mut buf)
             .map_err(|_| EINVAL)?;
         sock.send_all(&buf)?;
-        pr_info!("{}: connection race, its connection refused: ours win\n", NidFmt(peer));
+        pr_info!(
+            "{}: connection race, its connection refused: ours win\n",
+            NidFmt(peer)
+        );
         return Err(errno::ealready());
     }
     let mut reply = handshake::passive_reply(local, &got.hello)
@@ -156,15 +163,16 @@ pub(crate) fn connect(
     hello.encode(&mut out[CONNREQ_SIZE..]).map_err(|_| EINVAL)?;
     sock.send_all(&out)?;
     let got = read_hello(&sock, addr)?;
-    handshake::check_active_reply(&hello, crate::wire::lnet::LNET_PID_LUSTRE, &got.hello)
-        .map_err(|e| match e {
+    handshake::check_active_reply(&hello, crate::wire::lnet::LNET_PID_LUSTRE, &got.hello).map_err(
+        |e| match e {
             // It is connecting to us too, and wins.
             handshake::HandshakeError::Retry => errno::ealready(),
             handshake::HandshakeError::Version(KSOCK_PROTO_V2) if version > KSOCK_PROTO_V2 => {
                 errno::eprotonosupport()
             }
             e => refuse(addr, e, errno::eproto()),
-        })?;
+        },
+    )?;
     sock.set_recv_timeout(0);
     let info = ConnInfo {
         local_nid: local.nid,
