@@ -15,6 +15,7 @@ use rustre_lnet::Node;
 use rustre_ptlrpc::Error;
 
 use crate::config::FsConfig;
+use crate::connected::Connected;
 use crate::ldlm::{ClientLocks, Granted};
 use crate::mdc::{Attr, Mdc};
 use crate::mgc::Mgc;
@@ -31,8 +32,6 @@ pub struct Client {
     pub locks: ClientLocks,
     /// What the configuration log said.
     pub config: FsConfig,
-    /// This client's UUID.
-    uuid: String,
 }
 
 /// An open regular file.
@@ -86,7 +85,6 @@ impl Client {
             oscs,
             locks: ClientLocks::start(node),
             config,
-            uuid: cluuid.to_owned(),
         })
     }
 
@@ -96,10 +94,10 @@ impl Client {
     /// # Errors
     /// The first connect that fails.
     pub fn reconnect(&self) -> Result<(), Error> {
-        self.mgc.reconnect(&self.uuid)?;
-        self.mdc.reconnect(&self.uuid)?;
+        self.mgc.reconnect()?;
+        self.mdc.reconnect()?;
         for osc in &self.oscs {
-            osc.reconnect(&self.uuid)?;
+            osc.reconnect()?;
         }
         Ok(())
     }

@@ -11,6 +11,7 @@
 
 mod client;
 mod config;
+mod connected;
 mod ldlm;
 mod mdc;
 mod mgc;
@@ -18,6 +19,7 @@ mod osc;
 
 pub use client::{Client, File};
 pub use config::{FsConfig, TargetInfo};
+pub use connected::Connected;
 pub use ldlm::{ClientLocks, Granted};
 pub use mdc::{Attr, Mdc, Opened, SetAttr};
 pub use mgc::Mgc;

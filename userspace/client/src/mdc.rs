@@ -11,6 +11,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::connected::Connected;
 use rustre_lnet::wire::lnet::LNET_PID_LUSTRE;
 use rustre_lnet::wire::lustre::connect_flags::{
     OBD_CONNECT_AT, OBD_CONNECT_ATTRFID, OBD_CONNECT_FID, OBD_CONNECT_FULL20, OBD_CONNECT_VERSION,
@@ -137,8 +138,6 @@ struct FidAlloc {
 /// A connection to an MDT.
 pub struct Mdc {
     imp: Import,
-    /// What the connect asks for.
-    ocd: ObdConnectData,
     replies: Arc<PortalBuffers>,
     bulk: Arc<PortalBuffers>,
     fids: Mutex<FidAlloc>,
@@ -198,7 +197,6 @@ impl Mdc {
         }
         Ok(Mdc {
             imp,
-            ocd,
             replies,
             bulk,
             fids: Mutex::new(FidAlloc::default()),
@@ -231,27 +229,6 @@ impl Mdc {
         };
         f.next += 1;
         Ok(fid)
-    }
-
-    /// Connects again (after an eviction), as client `cluuid`.
-    ///
-    /// # Errors
-    /// What the connect gives.
-    pub fn reconnect(&self, cluuid: &str) -> Result<(), Error> {
-        self.imp.connect(cluuid, &self.ocd).map(drop)
-    }
-
-    /// Waits `timeout` for each reply (and resends after it) from now on.
-    pub fn set_timeout(&self, timeout: std::time::Duration) {
-        self.imp.set_timeout(timeout);
-    }
-
-    /// Disconnects from the MDT.
-    ///
-    /// # Errors
-    /// What the disconnect gives.
-    pub fn disconnect(&self) -> Result<(), Error> {
-        self.imp.disconnect()
     }
 
     /// The root directory's FID (MDS_GET_ROOT).
@@ -643,5 +620,11 @@ impl Mdc {
             .recv_timeout(BULK_TIMEOUT)
             .map_err(|_| Error::Timeout)?;
         Ok(put.payload)
+    }
+}
+
+impl Connected for Mdc {
+    fn import(&self) -> &Import {
+        &self.imp
     }
 }

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use crate::connected::Connected;
 use rustre_lnet::wire::lnet::LNET_PID_LUSTRE;
 use rustre_lnet::wire::lustre::connect_flags::{
     OBD_CONNECT_AT, OBD_CONNECT_FULL20, OBD_CONNECT_VERSION,
@@ -31,8 +32,6 @@ const CLIENT_VERSION: u32 = 0x020f_0000;
 /// A connection to the MGS.
 pub struct Mgc {
     imp: Import,
-    /// What the connect asks for.
-    ocd: ObdConnectData,
     cancel_replies: Arc<PortalBuffers>,
 }
 
@@ -87,7 +86,6 @@ impl Mgc {
         imp.connect(cluuid, &ocd)?;
         Ok(Mgc {
             imp,
-            ocd,
             cancel_replies,
         })
     }
@@ -191,26 +189,10 @@ impl Mgc {
         }
         Ok(records)
     }
+}
 
-    /// Connects again (after an eviction or a server restart), as client
-    /// `cluuid`.
-    ///
-    /// # Errors
-    /// What the connect gives.
-    pub fn reconnect(&self, cluuid: &str) -> Result<(), Error> {
-        self.imp.connect(cluuid, &self.ocd).map(drop)
-    }
-
-    /// Waits `timeout` for each reply (and resends after it) from now on.
-    pub fn set_timeout(&self, timeout: std::time::Duration) {
-        self.imp.set_timeout(timeout);
-    }
-
-    /// Disconnects from the MGS.
-    ///
-    /// # Errors
-    /// What the disconnect gives.
-    pub fn disconnect(&self) -> Result<(), Error> {
-        self.imp.disconnect()
+impl Connected for Mgc {
+    fn import(&self) -> &Import {
+        &self.imp
     }
 }

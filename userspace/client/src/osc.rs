@@ -10,6 +10,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::connected::Connected;
 use rustre_lnet::wire::lnet::LNET_PID_LUSTRE;
 use rustre_lnet::wire::lustre::connect_flags::{
     OBD_CONNECT_AT, OBD_CONNECT_FULL20, OBD_CONNECT_VERSION,
@@ -45,8 +46,6 @@ const CLIENT_VERSION: u32 = 0x020f_0000;
 /// A connection to an OST.
 pub struct Osc {
     imp: Arc<Import>,
-    /// What the connect asks for.
-    ocd: ObdConnectData,
     replies: Arc<PortalBuffers>,
     bulk: Arc<PortalBuffers>,
 }
@@ -93,32 +92,9 @@ impl Osc {
         imp.connect(cluuid, &ocd)?;
         Ok(Osc {
             imp: Arc::new(imp),
-            ocd,
             replies,
             bulk,
         })
-    }
-
-    /// Waits `timeout` for each reply (and resends after it) from now on.
-    pub fn set_timeout(&self, timeout: std::time::Duration) {
-        self.imp.set_timeout(timeout);
-    }
-
-    /// Connects again (after an eviction or a server restart), as client
-    /// `cluuid`.
-    ///
-    /// # Errors
-    /// What the connect gives.
-    pub fn reconnect(&self, cluuid: &str) -> Result<(), Error> {
-        self.imp.connect(cluuid, &self.ocd).map(drop)
-    }
-
-    /// Disconnects from the OST.
-    ///
-    /// # Errors
-    /// What the disconnect gives.
-    pub fn disconnect(&self) -> Result<(), Error> {
-        self.imp.disconnect()
     }
 
     fn reply_obdo(reply: &Message) -> Result<Obdo, Error> {
@@ -279,5 +255,11 @@ impl Osc {
             )));
         }
         Ok(data)
+    }
+}
+
+impl Connected for Osc {
+    fn import(&self) -> &Import {
+        &self.imp
     }
 }

@@ -11,7 +11,7 @@
 //! ping it was sending, which the tool answers.
 
 use std::io::{Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, TcpListener};
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, TcpListener, TcpStream};
 use std::time::Duration;
 
 use rustre_lnet::wire::lnet::acceptor::{encode_v1, CONNREQ_SIZE};
@@ -33,20 +33,34 @@ pub enum Outcome {
     Accepted,
 }
 
-/// Runs the race as `me` against `node` (listening on `port`); returns
-/// what the node answered.
-pub fn run(me: Nid, node: Nid, port: u16) -> Result<Outcome, String> {
-    let at = |n: Nid| SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::from(n.addr()), port));
-    let listener = TcpListener::bind(at(me)).map_err(|e| format!("listen: {e}"))?;
+/// Where `n` listens for LNet on `port`.
+fn at(n: Nid, port: u16) -> SocketAddr {
+    SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::from(n.addr()), port))
+}
+
+/// The connection request and HELLO of a node, left unanswered.
+type Opening = [u8; CONNREQ_SIZE + HELLO_SIZE];
+
+/// Listens as `me` until `node` connects, and reads its connection request
+/// and HELLO, which are left unanswered.
+fn hold(me: Nid, node: Nid, port: u16) -> Result<(TcpStream, Opening), String> {
+    let listener = TcpListener::bind(at(me, port)).map_err(|e| format!("listen: {e}"))?;
     eprintln!("race: listening as {me}; waiting for {node} to connect");
     let (mut held, from) = listener.accept().map_err(|e| format!("accept: {e}"))?;
     held.set_read_timeout(Some(WAIT))
         .map_err(|e| e.to_string())?;
-    // Its connection request and HELLO, left unanswered meanwhile.
     let mut opening = [0u8; CONNREQ_SIZE + HELLO_SIZE];
     held.read_exact(&mut opening)
         .map_err(|e| format!("{from}: {e}"))?;
-    let mut s = connect_from(at(node), SourcePort::Reserved).map_err(|e| e.to_string())?;
+    Ok((held, opening))
+}
+
+/// Runs the race as `me` against `node` (listening on `port`); returns
+/// what the node answered.
+pub fn run(me: Nid, node: Nid, port: u16) -> Result<Outcome, String> {
+    // Its connection request and HELLO, left unanswered meanwhile.
+    let _held = hold(me, node, port)?;
+    let mut s = connect_from(at(node, port), SourcePort::Reserved).map_err(|e| e.to_string())?;
     s.set_read_timeout(Some(WAIT)).map_err(|e| e.to_string())?;
     let mut out = [0u8; CONNREQ_SIZE + HELLO_SIZE];
     encode_v1(node.as_u64(), &mut out).map_err(|e| e.to_string())?;
@@ -77,15 +91,7 @@ pub fn run(me: Nid, node: Nid, port: u16) -> Result<Outcome, String> {
 /// node's connection with NONE, then connects to it and answers its
 /// pings for `serve`.
 pub fn win(me: Nid, node: Nid, port: u16, serve: Duration) -> Result<(), String> {
-    let at = |n: Nid| SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::from(n.addr()), port));
-    let listener = TcpListener::bind(at(me)).map_err(|e| format!("listen: {e}"))?;
-    eprintln!("race: listening as {me}; waiting for {node} to connect");
-    let (mut held, from) = listener.accept().map_err(|e| format!("accept: {e}"))?;
-    held.set_read_timeout(Some(WAIT))
-        .map_err(|e| e.to_string())?;
-    let mut opening = [0u8; CONNREQ_SIZE + HELLO_SIZE];
-    held.read_exact(&mut opening)
-        .map_err(|e| format!("{from}: {e}"))?;
+    let (mut held, opening) = hold(me, node, port)?;
     let hello = Hello::decode(&opening[CONNREQ_SIZE..]).map_err(|e| e.to_string())?;
     let local = Local {
         nid: me.as_u64(),
@@ -97,7 +103,7 @@ pub fn win(me: Nid, node: Nid, port: u16, serve: Duration) -> Result<(), String>
         .encode(&mut reply)
         .map_err(|e| e.to_string())?;
     held.write_all(&reply).map_err(|e| e.to_string())?;
-    drop((held, listener));
+    drop(held);
     // Now connect to the node as the winner does, and answer its pings.
     let mut config = Config::new(me);
     config.listen = None;

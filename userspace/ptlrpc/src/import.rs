@@ -110,6 +110,8 @@ pub struct Import {
     /// names it in its lock callbacks).
     local_handle: u64,
     conn: Mutex<Connection>,
+    /// What the last connect asked for and as whom, to connect again.
+    asked: Mutex<Option<(String, ObdConnectData)>>,
 }
 
 impl Import {
@@ -133,6 +135,7 @@ impl Import {
             timeout_ms: AtomicU64::new(30_000),
             local_handle: next_xid() | 1,
             conn: Mutex::new(Connection::default()),
+            asked: Mutex::new(None),
         }
     }
 
@@ -155,6 +158,7 @@ impl Import {
                 conn_cnt: 1,
                 at: false,
             }),
+            asked: Mutex::new(None),
         }
     }
 
@@ -343,7 +347,19 @@ impl Import {
         let mut c = self.conn.lock().unwrap_or_else(|e| e.into_inner());
         c.handle = reply.body.handle;
         c.at = got.connect_flags & OBD_CONNECT_AT != 0;
+        *self.asked.lock().unwrap_or_else(|e| e.into_inner()) = Some((cluuid.to_owned(), *ocd));
         Ok(got)
+    }
+
+    /// Connects again as the last connect did (after an eviction or a
+    /// server restart).
+    ///
+    /// # Errors
+    /// As [`Import::connect`]; [`Error::Protocol`] before any connect.
+    pub fn reconnect(&self) -> Result<(), Error> {
+        let asked = self.asked.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let (cluuid, ocd) = asked.ok_or_else(|| Error::Protocol("never connected".into()))?;
+        self.connect(&cluuid, &ocd).map(drop)
     }
 
     /// Pings the target (OBD_PING).

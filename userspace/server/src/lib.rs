@@ -47,6 +47,19 @@ pub use faults::{Action, Faults, Rule};
 pub use obd::{Export, Exports};
 pub use target::{targets, Target};
 
+/// A wire structure of `size` bytes, encoded by `f`.
+///
+/// # Panics
+/// When `f` fails, which it does only for a buffer smaller than `size`.
+fn encoded(
+    size: usize,
+    f: impl FnOnce(&mut [u8]) -> Result<(), rustre_lnet::wire::error::WireError>,
+) -> Vec<u8> {
+    let mut b = vec![0u8; size];
+    f(&mut b).expect("sized for the structure");
+    b
+}
+
 /// The most bytes the echo service keeps.
 const ECHO_LIMIT: usize = 256 << 20;
 

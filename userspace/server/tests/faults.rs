@@ -9,7 +9,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use rustre_client::Client;
+use rustre_client::{Client, Connected};
 use rustre_lnet::wire::lustre::errno::{EIO, ENOTCONN};
 use rustre_lnet::wire::lustre::fid::LuFid;
 use rustre_lnet::wire::ptlrpc::opcode::Opcode;
@@ -103,7 +103,7 @@ fn an_evicted_client_connects_again() {
     fault(&server, &format!("evict:{}:1", Opcode::MdsGetattr as u32));
     assert!(matches!(c.mdc.getattr(LuFid::ROOT), Err(Error::Status(s)) if s == -ENOTCONN));
     assert!(matches!(c.mdc.getattr(LuFid::ROOT), Err(Error::Status(s)) if s == -ENOTCONN));
-    c.mdc.reconnect("f5_UUID").unwrap();
+    c.mdc.reconnect().unwrap();
     c.mdc.getattr(LuFid::ROOT).unwrap();
     // And by command.
     assert_eq!(

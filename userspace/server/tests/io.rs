@@ -5,7 +5,7 @@
 
 mod common;
 
-use rustre_client::{Client, File, Osc};
+use rustre_client::{Client, Connected, File, Osc};
 use rustre_lnet::wire::lustre::errno::{EEXIST, ENOENT};
 use rustre_lnet::wire::lustre::fid::LuFid;
 use rustre_lnet::wire::lustre::lov::{LovMdsMdV1, LOV_MAGIC_V1, LOV_MDS_MD_V1_SIZE};

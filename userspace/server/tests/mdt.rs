@@ -4,7 +4,7 @@
 
 mod common;
 
-use rustre_client::{Mdc, SetAttr};
+use rustre_client::{Connected, Mdc, SetAttr};
 use rustre_lnet::wire::lustre::errno::*;
 use rustre_lnet::wire::lustre::fid::LuFid;
 use rustre_ptlrpc::Error;
@@ -23,17 +23,6 @@ fn is(e: Result<impl std::fmt::Debug, Error>, errno: i32) {
         Err(Error::Status(s)) if s == -errno => {}
         other => panic!("expected -{errno}, got {other:?}"),
     }
-}
-
-fn names(mdc: &Mdc, dir: LuFid) -> Vec<String> {
-    let mut v: Vec<String> = mdc
-        .readdir(dir)
-        .unwrap()
-        .into_iter()
-        .map(|(n, _, _)| String::from_utf8(n).unwrap())
-        .collect();
-    v.sort();
-    v
 }
 
 #[test]
@@ -58,14 +47,14 @@ fn creates_lists_renames_links_and_removes() {
     assert_eq!(m.lookup(d.fid, b"file").unwrap().fid, f.fid);
     is(m.lookup(d.fid, b"nothing"), ENOENT);
     assert_eq!(m.getattr(root).unwrap().nlink, 3);
-    assert_eq!(names(&m, d.fid), [".", "..", "file", "link"]);
+    assert_eq!(common::names(&m, d.fid), [".", "..", "file", "link"]);
 
     // Hard link, rename within and across directories, over a file.
     m.link(f.fid, root, b"hard").unwrap();
     assert_eq!(m.getattr(f.fid).unwrap().nlink, 2);
     m.rename(d.fid, b"file", d.fid, b"renamed").unwrap();
     m.rename(root, b"hard", d.fid, b"link").unwrap();
-    assert_eq!(names(&m, d.fid), [".", "..", "link", "renamed"]);
+    assert_eq!(common::names(&m, d.fid), [".", "..", "link", "renamed"]);
     assert_eq!(m.lookup(d.fid, b"link").unwrap().fid, f.fid);
     is(m.rename(root, b"dir", d.fid, b"sub"), EINVAL);
 
@@ -78,7 +67,7 @@ fn creates_lists_renames_links_and_removes() {
     m.unlink(d.fid, b"link", false).unwrap();
     is(m.getattr(f.fid), ENOENT);
     m.unlink(root, b"dir", true).unwrap();
-    assert_eq!(names(&m, root), [".", ".."]);
+    assert_eq!(common::names(&m, root), [".", ".."]);
     m.disconnect().unwrap();
     node.shutdown();
     server.shutdown();
@@ -129,7 +118,7 @@ fn lists_a_large_directory_over_several_readpages() {
         m.create(d.fid, format!("entry-{i:05}").as_bytes(), FILE, b"")
             .unwrap();
     }
-    let got = names(&m, d.fid);
+    let got = common::names(&m, d.fid);
     assert_eq!(got.len(), 1502);
     assert_eq!(&got[2], "entry-00000");
     assert_eq!(&got[1501], "entry-01499");
@@ -150,7 +139,7 @@ fn two_clients_see_each_others_changes() {
     assert_eq!(b.lookup(LuFid::ROOT, b"shared").unwrap().fid, d.fid);
     let f = b.create(d.fid, b"from-b", FILE, b"").unwrap();
     assert_ne!(f.fid.seq, d.fid.seq, "each client has its own sequence");
-    assert_eq!(names(&a, d.fid), [".", "..", "from-b"]);
+    assert_eq!(common::names(&a, d.fid), [".", "..", "from-b"]);
     a.unlink(d.fid, b"from-b", false).unwrap();
     is(b.getattr(f.fid), ENOENT);
     for (m, n) in [(a, n1), (b, n2)] {

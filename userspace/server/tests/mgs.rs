@@ -5,7 +5,7 @@
 
 mod common;
 
-use rustre_client::{FsConfig, Mgc};
+use rustre_client::{Connected, FsConfig, Mgc};
 use rustre_lnet::wire::lustre::errno::ENOENT;
 use rustre_lnet::Node;
 use rustre_ptlrpc::Error;

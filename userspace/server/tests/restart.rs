@@ -27,18 +27,6 @@ fn data(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i * 31 % 253) as u8).collect()
 }
 
-fn names(c: &Client, dir: LuFid) -> Vec<String> {
-    let mut v: Vec<String> = c
-        .mdc
-        .readdir(dir)
-        .unwrap()
-        .into_iter()
-        .map(|(n, _, _)| String::from_utf8(n).unwrap())
-        .collect();
-    v.sort();
-    v
-}
-
 #[test]
 fn the_file_system_survives_a_restart() {
     let dir = std::env::temp_dir().join(format!("rustre-restart-{}", std::process::id()));
@@ -75,9 +63,12 @@ fn the_file_system_survives_a_restart() {
     let server = start();
     let node = common::client(&server, "127.0.7.3");
     let c = Client::mount(&node, server.node().nid(), "scratch", "r2_UUID").unwrap();
-    assert_eq!(names(&c, LuFid::ROOT), [".", "..", "dir"]);
+    assert_eq!(common::names(&c.mdc, LuFid::ROOT), [".", "..", "dir"]);
     let d = c.stat("/dir").unwrap();
-    assert_eq!(names(&c, d.fid), [".", "..", "big", "hard", "link"]);
+    assert_eq!(
+        common::names(&c.mdc, d.fid),
+        [".", "..", "big", "hard", "link"]
+    );
     let f = c.open(d.fid, "big").unwrap();
     assert_eq!(f.attr.fid, big);
     assert_eq!(f.attr.nlink, 2);

@@ -69,6 +69,21 @@ pub fn active_hello(local: &Local, peer_nid: u64, conn_type: ConnType, version: 
     }
 }
 
+/// The HELLO that `local` answers `hello` with, in `version`, with
+/// `conn_type`.
+fn answer(local: &Local, hello: &Hello, version: u32, conn_type: ConnType) -> Hello {
+    Hello {
+        version,
+        src_nid: local.nid,
+        dst_nid: hello.src_nid,
+        src_pid: local.pid,
+        dst_pid: hello.src_pid,
+        src_incarnation: local.incarnation,
+        dst_incarnation: hello.src_incarnation,
+        conn_type,
+    }
+}
+
 /// Checks the HELLO of an active peer and returns our answer, which
 /// carries the peer's version and the inverted connection type.
 ///
@@ -83,16 +98,7 @@ pub fn passive_reply(local: &Local, hello: &Hello) -> Result<Hello, HandshakeErr
         }
         t => t.invert(),
     };
-    Ok(Hello {
-        version: hello.version,
-        src_nid: local.nid,
-        dst_nid: hello.src_nid,
-        src_pid: local.pid,
-        dst_pid: hello.src_pid,
-        src_incarnation: local.incarnation,
-        dst_incarnation: hello.src_incarnation,
-        conn_type,
-    })
+    Ok(answer(local, hello, hello.version, conn_type))
 }
 
 /// Checks the passive side's answer to the HELLO `sent`, which was sent to
@@ -128,16 +134,7 @@ pub fn check_active_reply(
 /// which it closes, and the active side connects again in that version
 /// (`None` when the HELLO's version is one it speaks).
 pub fn downgrade_reply(local: &Local, hello: &Hello, version: u32) -> Option<Hello> {
-    (hello.version > version).then(|| Hello {
-        version,
-        src_nid: local.nid,
-        dst_nid: hello.src_nid,
-        src_pid: local.pid,
-        dst_pid: hello.src_pid,
-        src_incarnation: local.incarnation,
-        dst_incarnation: hello.src_incarnation,
-        conn_type: hello.conn_type.invert(),
-    })
+    (hello.version > version).then(|| answer(local, hello, version, hello.conn_type.invert()))
 }
 
 /// The connection race rule: a node that accepts a connection from `peer`
@@ -153,16 +150,7 @@ pub const fn passive_loses_race(local: u64, peer: u64) -> bool {
 /// The reply of a passive side that refuses a connection it lost a race
 /// for: its HELLO with connection type NONE.
 pub fn race_reply(local: &Local, hello: &Hello) -> Hello {
-    Hello {
-        version: hello.version,
-        src_nid: local.nid,
-        dst_nid: hello.src_nid,
-        src_pid: local.pid,
-        dst_pid: hello.src_pid,
-        src_incarnation: local.incarnation,
-        dst_incarnation: hello.src_incarnation,
-        conn_type: ConnType::None,
-    }
+    answer(local, hello, hello.version, ConnType::None)
 }
 
 #[cfg(test)]

@@ -38,6 +38,8 @@ use rustre_lnet::wire::ptlrpc::portal::MDS_BULK_PORTAL;
 use rustre_lnet::Node;
 use rustre_ptlrpc::{Reply, Request};
 
+use crate::encoded;
+
 use crate::ost::Osts;
 
 pub use namespace::{Inode, Kind, Namespace, NewInode, S_IFDIR, S_IFLNK, S_IFMT};
@@ -84,15 +86,6 @@ fn check(req: &Request, side: Side) -> Result<(), i32> {
 fn name(req: &Request, i: usize) -> &[u8] {
     let b = req.msg.buffer(i).unwrap_or(&[]);
     b.split(|c| *c == 0).next().unwrap_or(&[])
-}
-
-fn encoded(
-    size: usize,
-    f: impl FnOnce(&mut [u8]) -> Result<(), rustre_lnet::wire::error::WireError>,
-) -> Vec<u8> {
-    let mut b = vec![0u8; size];
-    f(&mut b).expect("sized for the structure");
-    b
 }
 
 /// The `mdt_body` that describes `inode`.

@@ -37,6 +37,8 @@ use rustre_lnet::wire::ptlrpc::portal::OST_BULK_PORTAL;
 use rustre_lnet::{fmt_nid, Node};
 use rustre_ptlrpc::{Reply, Request};
 
+use crate::encoded;
+
 use store::{DirStore, MemoryStore, ObjAttr, Store};
 
 /// The sequence of OST 0's objects.
@@ -71,15 +73,6 @@ struct Ost {
 pub struct Osts {
     osts: Vec<Mutex<Ost>>,
     node: Node,
-}
-
-fn encoded(
-    size: usize,
-    f: impl FnOnce(&mut [u8]) -> Result<(), rustre_lnet::wire::error::WireError>,
-) -> Vec<u8> {
-    let mut b = vec![0u8; size];
-    f(&mut b).expect("sized for the structure");
-    b
 }
 
 impl Osts {

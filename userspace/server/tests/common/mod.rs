@@ -37,3 +37,15 @@ pub fn client(server: &Server, ip: &str) -> Node {
     c.peer_port = server.node().listen_addr().unwrap().port();
     Node::start(c).unwrap()
 }
+
+/// The names in directory `dir`, sorted.
+pub fn names(mdc: &rustre_client::Mdc, dir: rustre_lnet::wire::lustre::fid::LuFid) -> Vec<String> {
+    let mut v: Vec<String> = mdc
+        .readdir(dir)
+        .unwrap()
+        .into_iter()
+        .map(|(n, _, _)| String::from_utf8(n).unwrap())
+        .collect();
+    v.sort();
+    v
+}
