@@ -152,8 +152,12 @@ int lnet_md_unlink(unsigned long long handle);
  * @offset: the offset asked in the target's MD
  * @hdr_data: data for the target's event
  *
- * The MD gets LNET_EVENT_SEND, then with @ack LNET_EVENT_ACK.
- * Return: 0, or a negative errno when nothing was sent.
+ * The PUT is queued: this never waits for the network, only for a
+ * connection to @target when there is none yet. The MD gets
+ * LNET_EVENT_SEND once it has gone (its status says when it could not),
+ * then with @ack LNET_EVENT_ACK.
+ * Return: 0, or a negative errno when nothing was queued (and no event
+ * comes).
  */
 int lnet_put(unsigned long long handle, int ack, struct lnet_process_id target,
 	     unsigned int portal, unsigned long long match_bits,
@@ -167,8 +171,10 @@ int lnet_put(unsigned long long handle, int ack, struct lnet_process_id target,
  * @match_bits: the match bits
  * @offset: the offset in the target's MD
  *
- * The MD gets LNET_EVENT_SEND, then LNET_EVENT_REPLY with the data.
- * Return: 0, or a negative errno when nothing was sent.
+ * The GET is queued, as by lnet_put(). The MD gets LNET_EVENT_SEND, then
+ * LNET_EVENT_REPLY with the data.
+ * Return: 0, or a negative errno when nothing was queued (and no event
+ * comes).
  */
 int lnet_get(unsigned long long handle, struct lnet_process_id target,
 	     unsigned int portal, unsigned long long match_bits,

@@ -17,6 +17,7 @@ use crate::klog::warn_ratelimited;
 use crate::md::{Event, MatchEntry, MdSpec, Op};
 use crate::ni::{Lnet, NidFmt, MD_COOKIE};
 use crate::socklnd::conn::Conn;
+use crate::socklnd::tx::{Payload, Tx, TxEvent};
 use crate::wire::lnet::hdr::{LnetMsg, WireHandle};
 
 /// The wire handle that names MD `handle` to a peer.
@@ -58,8 +59,8 @@ impl Lnet {
         offset: u32,
         hdr_data: u64,
     ) -> Result {
-        let md = self.mds.lock().get(handle).ok_or(ENOENT)?;
-        let conn = self.conn_to(target.0, md.len())?;
+        let len = self.mds.lock().get(handle).ok_or(ENOENT)?.len();
+        let conn = self.conn_to(target.0, len)?;
         let msg = LnetMsg::Put {
             ack_wmd: if ack {
                 md_wire_handle(handle)
@@ -71,8 +72,7 @@ impl Lnet {
             ptl_index: portal,
             offset,
         };
-        let hdr = self.hdr_to(&conn, msg, md.len())?;
-        md.send(&conn, &hdr, 0, md.len())?;
+        let hdr = self.hdr_to(&conn, msg, len)?;
         let ev = Event {
             kind: api::LNET_EVENT_SEND,
             initiator: (conn.info.local_nid, hdr.src_pid),
@@ -82,7 +82,13 @@ impl Lnet {
             mlength: hdr.payload_length,
             ..Event::default()
         };
-        self.sent(handle, ev);
+        let event = self.send_event(handle, ev)?;
+        let payload = Payload::Md {
+            md: event.md.clone(),
+            off: 0,
+            len,
+        };
+        conn.post(Tx::lnet(&hdr, payload, Some(event))?);
         Ok(())
     }
 
@@ -95,10 +101,10 @@ impl Lnet {
         match_bits: u64,
         offset: u32,
     ) -> Result {
-        let md = self.mds.lock().get(handle).ok_or(ENOENT)?;
+        let len = self.mds.lock().get(handle).ok_or(ENOENT)?.len();
         let conn = self.conn_to(target.0, 0)?;
         // MDs are at most LNET_MTU long.
-        let sink_length = md.len() as u32;
+        let sink_length = len as u32;
         let msg = LnetMsg::Get {
             return_wmd: md_wire_handle(handle),
             match_bits,
@@ -107,7 +113,6 @@ impl Lnet {
             sink_length,
         };
         let hdr = self.hdr_to(&conn, msg, 0)?;
-        conn.send_lnet(&hdr, &[])?;
         let ev = Event {
             kind: api::LNET_EVENT_SEND,
             initiator: (conn.info.local_nid, hdr.src_pid),
@@ -115,16 +120,19 @@ impl Lnet {
             rlength: sink_length,
             ..Event::default()
         };
-        self.sent(handle, ev);
+        let event = self.send_event(handle, ev)?;
+        conn.post(Tx::lnet(&hdr, Payload::None, Some(event))?);
         Ok(())
     }
 
-    /// Gives the SEND event of MD `handle`, unless it was unlinked meanwhile.
-    fn sent(&self, handle: u64, ev: Event) {
-        let used = self.mds.lock().consume(handle);
-        if let Some((md, last)) = used {
-            md.event(ev, last);
-        }
+    /// Uses one operation of MD `handle` for the SEND event `ev`, which is
+    /// given when the message has gone.
+    ///
+    /// # Errors
+    /// `ENOENT` when the MD was unlinked meanwhile.
+    fn send_event(&self, handle: u64, ev: Event) -> Result<TxEvent> {
+        let (md, last) = self.mds.lock().consume(handle).ok_or(ENOENT)?;
+        Ok(TxEvent { md, ev, last })
     }
 
     /// A PUT from `src`: into the matching MD, then the ACK it asks for.
@@ -160,7 +168,7 @@ impl Lnet {
                 match_bits,
                 mlength,
             };
-            conn.send_lnet(&self.hdr_to(conn, ack, 0)?, &[])?;
+            conn.post(Tx::lnet(&self.hdr_to(conn, ack, 0)?, Payload::None, None)?);
         }
         m.md.event(
             Event {
@@ -206,25 +214,28 @@ impl Lnet {
         let reply = LnetMsg::Reply {
             dst_wmd: return_wmd,
         };
-        m.md.send(
-            conn,
-            &self.hdr_to(conn, reply, m.mlength)?,
-            m.offset,
-            m.mlength,
-        )?;
-        m.md.event(
-            Event {
-                kind: api::LNET_EVENT_GET,
-                initiator: src,
-                match_bits,
-                rlength: sink_length,
-                // At most sink_length.
-                mlength: m.mlength as u32,
-                offset: m.offset as u32,
-                ..Event::default()
-            },
-            m.last,
-        );
+        let hdr = self.hdr_to(conn, reply, m.mlength)?;
+        let ev = Event {
+            kind: api::LNET_EVENT_GET,
+            initiator: src,
+            match_bits,
+            rlength: sink_length,
+            // At most sink_length.
+            mlength: m.mlength as u32,
+            offset: m.offset as u32,
+            ..Event::default()
+        };
+        let payload = Payload::Md {
+            md: m.md.clone(),
+            off: m.offset,
+            len: m.mlength,
+        };
+        let event = TxEvent {
+            md: m.md,
+            ev,
+            last: m.last,
+        };
+        conn.post(Tx::lnet(&hdr, payload, Some(event))?);
         Ok(())
     }
 

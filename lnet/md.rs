@@ -25,8 +25,8 @@ use kernel::sync::{Arc, Mutex};
 
 use crate::api::bindings as api;
 use crate::errno;
+use crate::net::Socket;
 use crate::socklnd::conn::Conn;
-use crate::wire::lnet::hdr::LnetHdr;
 use crate::wire::lnet::{LNET_NID_ANY, LNET_PID_ANY};
 
 /// What a peer asks of an attached MD.
@@ -140,13 +140,12 @@ impl Md {
         unsafe { conn.sock.recv_raw(p, len) }
     }
 
-    /// Sends `hdr` on `conn` with `len` bytes of the MD at `off` as its
-    /// payload.
-    pub(crate) fn send(&self, conn: &Conn, hdr: &LnetHdr, off: usize, len: usize) -> Result {
+    /// Sends `len` bytes of the MD from `off` on `sock`.
+    pub(crate) fn send(&self, sock: &Socket, off: usize, len: usize) -> Result {
         let p = self.range(off, len)?;
         // SAFETY: as in `recv`; reading while a peer writes another part of
         // the MD touches different bytes.
-        conn.send_lnet_with(hdr, |sock| unsafe { sock.send_raw(p, len) })
+        unsafe { sock.send_raw(p, len) }
     }
 
     /// Gives `ev` to the handler now, or keeps it for the last reference

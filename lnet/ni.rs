@@ -4,19 +4,19 @@
 //! (NIDs), its connections, the messages LNet itself handles (pings, in
 //! both directions), and starting and stopping it all.
 //!
-//! Threads: the acceptor (`lnet_acceptor`), one receiving thread per
-//! connection (`socknal_rx`), which handles each message it reads, and the
-//! keepalive thread (`socknal_reaper`), which sends a NOOP on a control
-//! connection idle for `keepalive` seconds. Senders write from their own
-//! context under the connection's `tx_lock`.
+//! Threads: the acceptor (`lnet_acceptor`), two per connection, one
+//! receiving (`socknal_rx`), which handles each message it reads, and one
+//! sending (`socknal_tx`) what others queue (see `socklnd/tx.rs`), and the
+//! keepalive thread (`socknal_reaper`), which queues a NOOP on a control
+//! connection idle for `keepalive` seconds.
 //!
 //! Locks, never nested: `table` (the connections), `sleep_lock` (what
 //! threads sleep on between polls), `connecting` (held
 //! while a connection set to a peer is set up, so that a peer gets one),
 //! `gets` (the outstanding pings, with `gets_cv` to wait for their REPLY),
 //! `mds` (the memory descriptors, see `md.rs`), and each connection's
-//! `tx_lock`. No lock is held across socket I/O except `connecting` and
-//! `tx_lock`, and none while an event handler runs.
+//! `queue`. No lock is held across socket I/O except `connecting`, and
+//! none while an event handler runs.
 //!
 //! The PUTs, GETs, REPLYs and ACKs of the API's users are handled in
 //! `lib_move.rs`.
@@ -40,6 +40,7 @@ use crate::net::Socket;
 use crate::peer::{ConnEntry, ConnTable};
 use crate::socklnd;
 use crate::socklnd::conn::{Conn, ConnInfo, Frame};
+use crate::socklnd::tx::{Payload, Tx};
 use crate::stats::Stats;
 use crate::wire::lnet::ctl::{PingResult, LNET_IOC_MAX_NIDS};
 use crate::wire::lnet::hdr::{LnetHdr, LnetMsg, WireHandle, LNET_HDR_SIZE};
@@ -235,7 +236,7 @@ impl Lnet {
             (core::mem::take(&mut table.conns), table.take_dead())
         };
         for e in live.values() {
-            e.conn.sock.shutdown();
+            e.conn.close();
         }
         // Dropping the entries joins their threads.
         drop(live);
@@ -280,7 +281,8 @@ impl Lnet {
         }
     }
 
-    /// Registers an established connection and starts its receiving thread.
+    /// Registers an established connection and starts its receiving
+    /// thread (which starts its sending thread).
     pub(crate) fn add_conn(self: &Arc<Self>, info: ConnInfo, sock: Socket) -> Result {
         let (idle, interval, count, user_timeout) = self.config.keepalive();
         sock.set_keepalive(idle, interval, count, user_timeout);
@@ -329,14 +331,20 @@ impl Lnet {
         Ok(())
     }
 
-    /// The receiving thread of connection `id`: handles messages until the
-    /// connection fails or is shut down.
-    fn receive(&self, id: u64, conn: &Conn) {
-        let err = loop {
-            let res = conn.read_frame().and_then(|f| self.handle(conn, f));
-            if let Err(e) = res {
-                break e;
-            }
+    /// The receiving thread of connection `id`: starts the connection's
+    /// sending thread, handles messages until the connection fails or is
+    /// shut down, then closes it and joins the sending thread.
+    fn receive(&self, id: u64, conn: &Arc<Conn>) {
+        let c = conn.clone();
+        let sender = KThread::spawn(c_str!("socknal_tx"), move || c.transmit());
+        let err = match &sender {
+            Ok(_) => loop {
+                let res = conn.read_frame().and_then(|f| self.handle(conn, f));
+                if let Err(e) = res {
+                    break e;
+                }
+            },
+            Err(e) => *e,
         };
         if !self.is_stopping() {
             pr_info!(
@@ -345,7 +353,8 @@ impl Lnet {
                 conn.info.conn_type
             );
         }
-        conn.sock.shutdown();
+        conn.close();
+        drop(sender);
         self.table.lock().bury(id);
     }
 
@@ -436,6 +445,8 @@ impl Lnet {
         let mut info = [0u8; PING_REPLY_MAX];
         let size = encode_ping_info(LNET_PID_LUSTRE, &nids[..n], &mut info).map_err(|_| EINVAL)?;
         let data = get_slice(&info[..size], src_offset, sink_length);
+        let mut payload = KVec::with_capacity(data.len(), GFP_KERNEL)?;
+        payload.extend_from_slice(data, GFP_KERNEL)?;
         let hdr = self.hdr_to(
             conn,
             LnetMsg::Reply {
@@ -443,7 +454,8 @@ impl Lnet {
             },
             data.len(),
         )?;
-        conn.send_lnet(&hdr, data)
+        conn.post(Tx::lnet(&hdr, Payload::Buf(payload), None)?);
+        Ok(())
     }
 
     /// Reads the payload of a REPLY and hands it to the GET waiting for it.
@@ -489,7 +501,7 @@ impl Lnet {
             // A small constant.
             sink_length: PING_REPLY_MAX as u32,
         };
-        let sent = self.send(nid.as_u64(), get, &[]);
+        let sent = self.send(nid.as_u64(), get);
         let mut gets = self.gets.lock();
         let mut left = msecs_to_jiffies(timeout_ms);
         let mut res = sent;
@@ -525,11 +537,13 @@ impl Lnet {
         Ok(result)
     }
 
-    /// Sends an LNet message to `nid`, connecting first if needed.
-    fn send(self: &Arc<Self>, nid: u64, msg: LnetMsg, payload: &[u8]) -> Result {
-        let conn = self.conn_to(nid, payload.len())?;
-        let hdr = self.hdr_to(&conn, msg, payload.len())?;
-        conn.send_lnet(&hdr, payload)
+    /// Queues an LNet message without payload to `nid`, connecting first
+    /// if needed.
+    fn send(self: &Arc<Self>, nid: u64, msg: LnetMsg) -> Result {
+        let conn = self.conn_to(nid, 0)?;
+        let hdr = self.hdr_to(&conn, msg, 0)?;
+        conn.post(Tx::lnet(&hdr, Payload::None, None)?);
+        Ok(())
     }
 
     /// The connection for a message of `len` bytes of payload to `nid`,

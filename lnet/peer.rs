@@ -24,7 +24,8 @@ const MIN_BULK: usize = 1024;
 pub(crate) struct ConnEntry {
     /// The connection.
     pub conn: Arc<Conn>,
-    /// Its receiving thread; `None` only while it is being started.
+    /// Its receiving thread (which joins its sending thread); `None`
+    /// only while it is being started.
     pub thread: Option<KThread>,
 }
 

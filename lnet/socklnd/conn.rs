@@ -5,14 +5,17 @@
 //!
 //! After the HELLO every message is a `ksock_msg_hdr` in the sender's byte
 //! order, then for LNET messages a little-endian `lnet_hdr` and its payload.
-//! Senders take `tx_lock` for a whole message so that messages are never
-//! interleaved; one receiving thread per connection reads.
+//! Each connection has two threads: one receiving thread reads, one sending
+//! thread writes the messages queued by [`Conn::post`], in order (see
+//! `tx.rs`). Closing the connection ([`Conn::close`]) fails what is still
+//! queued and ends both.
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use kernel::prelude::*;
-use kernel::sync::{Arc, Mutex};
+use kernel::sync::{Arc, CondVar, Mutex};
 
+use super::tx::Tx;
 use crate::errno;
 use crate::net::Socket;
 use crate::stats::Stats;
@@ -44,6 +47,14 @@ pub(crate) struct ConnInfo {
     pub addr: (u32, u16),
 }
 
+/// The messages waiting for the sending thread.
+#[derive(Default)]
+struct TxQueue {
+    txs: KVec<Tx>,
+    /// Set once the connection is closed: nothing is queued any more.
+    closed: bool,
+}
+
 /// An established connection.
 #[pin_data]
 pub(crate) struct Conn {
@@ -52,9 +63,11 @@ pub(crate) struct Conn {
     /// The socket.
     pub sock: Socket,
     stats: Arc<Stats>,
-    /// Held while a message is written.
     #[pin]
-    tx_lock: Mutex<()>,
+    queue: Mutex<TxQueue>,
+    /// Wakes the sending thread.
+    #[pin]
+    queue_cv: CondVar,
     /// Seconds since the last message sent (counted by the keepalive
     /// thread, reset by every send).
     idle: AtomicU32,
@@ -76,64 +89,82 @@ impl Conn {
             info,
             sock,
             stats,
-            tx_lock <- kernel::new_mutex!(()),
+            queue <- kernel::new_mutex!(TxQueue::default()),
+            queue_cv <- kernel::new_condvar!(),
             idle: AtomicU32::new(0),
         })
     }
 
-    /// Encodes the socklnd and LNet headers of `hdr`.
-    fn lnet_head(hdr: &LnetHdr) -> Result<[u8; KSOCK_MSG_HDR_SIZE + LNET_HDR_SIZE]> {
-        let mut head = [0u8; KSOCK_MSG_HDR_SIZE + LNET_HDR_SIZE];
-        KsockMsgHdr {
-            msg_type: KsockMsgType::Lnet,
-            csum: 0,
-            zc_cookies: [0, 0],
+    /// Queues `tx` for the sending thread. On a closed connection, or
+    /// without the memory to queue it, it fails at once: the failure is
+    /// its event's status.
+    pub(crate) fn post(&self, tx: Tx) {
+        let mut q = self.queue.lock();
+        let room = if q.closed {
+            Err(errno::econnreset())
+        } else {
+            q.txs.reserve(1, GFP_KERNEL).map_err(Error::from)
+        };
+        match room {
+            Ok(()) => {
+                // With the room reserved, this cannot fail.
+                let _ = q.txs.push(tx, GFP_KERNEL);
+                self.queue_cv.notify_one();
+            }
+            Err(e) => {
+                drop(q);
+                self.stats.error();
+                tx.complete(Err(e));
+            }
         }
-        .encode(&mut head)
-        .map_err(|_| EINVAL)?;
-        hdr.encode(&mut head[KSOCK_MSG_HDR_SIZE..])
-            .map_err(|_| EINVAL)?;
-        Ok(head)
     }
 
-    /// Sends an LNet message and its payload.
-    pub(crate) fn send_lnet(&self, hdr: &LnetHdr, payload: &[u8]) -> Result {
-        self.send_lnet_with(hdr, |sock| sock.send_all(payload))
+    /// Closes the connection: shuts the socket down, which ends the
+    /// receiving thread, and ends the sending thread once it has failed
+    /// what is still queued.
+    pub(crate) fn close(&self) {
+        self.sock.shutdown();
+        let mut q = self.queue.lock();
+        q.closed = true;
+        self.queue_cv.notify_all();
     }
 
-    /// Sends an LNet message whose payload `send_payload` writes.
-    pub(crate) fn send_lnet_with(
-        &self,
-        hdr: &LnetHdr,
-        send_payload: impl FnOnce(&Socket) -> Result,
-    ) -> Result {
-        let head = Self::lnet_head(hdr)?;
-        self.send_with(&head, send_payload)?;
-        self.stats.sent(hdr.payload_length as usize);
-        Ok(())
+    /// The sending thread: writes the queued messages in order until the
+    /// connection is closed, or fails, which closes it.
+    pub(crate) fn transmit(&self) {
+        let mut res = Ok(());
+        loop {
+            let batch = {
+                let mut q = self.queue.lock();
+                while q.txs.is_empty() && !q.closed {
+                    // Kernel threads take no signals: this only wakes on
+                    // a notification.
+                    let _ = self.queue_cv.wait_interruptible(&mut q);
+                }
+                if q.txs.is_empty() {
+                    return;
+                }
+                core::mem::take(&mut q.txs)
+            };
+            for tx in batch {
+                if res.is_ok() {
+                    self.idle.store(0, Ordering::Relaxed);
+                    res = tx.send(&self.sock);
+                    match (res, tx.lnet_len()) {
+                        (Ok(()), Some(len)) => self.stats.sent(len),
+                        (Ok(()), None) => {}
+                        (Err(_), _) => self.close(),
+                    }
+                }
+                tx.complete(res);
+            }
+        }
     }
 
-    /// Sends `head`, then what `rest` sends, as one message: no other
-    /// message comes between them.
-    fn send_with(&self, head: &[u8], rest: impl FnOnce(&Socket) -> Result) -> Result {
-        let _guard = self.tx_lock.lock();
-        self.idle.store(0, Ordering::Relaxed);
-        self.sock.send_all(head)?;
-        rest(&self.sock)
-    }
-
-    /// Acknowledges the zero-copy send `cookie` of the peer with a NOOP
-    /// (the cookie [`SOCKNAL_KEEPALIVE_PING`] is the keepalive).
+    /// Acknowledges the zero-copy send `cookie` of the peer with a NOOP.
     pub(crate) fn send_zc_ack(&self, cookie: u64) -> Result {
-        let mut head = [0u8; KSOCK_MSG_HDR_SIZE];
-        KsockMsgHdr {
-            msg_type: KsockMsgType::Noop,
-            csum: 0,
-            zc_cookies: [0, cookie],
-        }
-        .encode(&mut head)
-        .map_err(|_| EINVAL)?;
-        self.send_with(&head, |_| Ok(()))
+        self.post(Tx::noop(cookie)?);
+        Ok(())
     }
 
     /// Counts one more second of idleness; returns the seconds since the

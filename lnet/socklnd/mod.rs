@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! socklnd, LNet's TCP transport: the handshake of each new connection, from
-//! either side, and the connections themselves ([`conn`]).
+//! either side, the connections themselves ([`conn`]) and the messages
+//! queued on them ([`tx`]).
 //!
 //! The connecting side sends the acceptor's request and its HELLO (protocol
 //! version 3, a typed connection; version 2 again to a peer that answers in
@@ -10,6 +11,7 @@
 //! (`socklnd::handshake`), which our userspace LNet shares.
 
 pub(crate) mod conn;
+pub(crate) mod tx;
 
 use kernel::prelude::*;
 

@@ -201,10 +201,12 @@ impl MdBuf {
     }
 
     /// Sends the whole buffer to `target` on `portal` with `match_bits`,
-    /// asking for an ACK when `ack`.
+    /// asking for an ACK when `ack`. It returns once the PUT is queued; the
+    /// SEND event says when it has gone, or why it could not.
     ///
     /// # Errors
-    /// The errno of the send; then no event comes.
+    /// Why it could not be queued (no such peer, no connection); then no
+    /// event comes.
     pub fn put(
         &self,
         ack: bool,
@@ -229,10 +231,10 @@ impl MdBuf {
     }
 
     /// Asks `target` for up to the buffer's length from `portal` with
-    /// `match_bits`.
+    /// `match_bits`. It returns once the GET is queued, as [`Self::put`].
     ///
     /// # Errors
-    /// The errno of the send; then no event comes.
+    /// Why it could not be queued; then no event comes.
     pub fn get(&self, target: ProcessId, portal: u32, match_bits: u64, offset: u32) -> Result {
         // SAFETY: plain values.
         to_result(unsafe {

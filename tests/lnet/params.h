@@ -10,4 +10,10 @@
  */
 const char *test_lnet_param_peer(void);
 
+/**
+ * test_lnet_param_flood() - the flood parameter: 0, or the number of 1 MiB
+ * PUTs to queue at once instead of the usual rounds
+ */
+unsigned int test_lnet_param_flood(void);
+
 #endif /* RUSTRE_TEST_LNET_PARAMS_H */

@@ -12,8 +12,9 @@
 //! (`rustre-server`), with ACKs, GETs them back into fresh buffers and
 //! compares their checksums: sizes from 0 bytes to 1 MiB (`LNET_MTU`) one
 //! at a time, 4 MiB as four 1 MiB transfers in flight at once, and 1000
-//! transfers of 1 KiB in flight at once. It uses only the safe wrapper of
-//! `rust/lnet_api`, as `lustre.ko` will.
+//! transfers of 1 KiB in flight at once. With `flood=N` it runs one round
+//! of N 1 MiB transfers instead, and logs when all N PUTs are queued. It
+//! uses only the safe wrapper of `rust/lnet_api`, as `lustre.ko` will.
 
 use kernel::alloc::KVVec;
 use kernel::prelude::*;
@@ -55,18 +56,24 @@ impl kernel::Module for TestLnet {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         lnet_api::check_version()?;
         let peer = peer()?;
+        // SAFETY: the accessor reads a plain module parameter.
+        let flood = unsafe { params::test_lnet_param_flood() } as usize;
         // One round: (bytes per transfer, transfers in flight at once).
-        let rounds: [(usize, usize); 9] = [
-            (0, 1),
-            (1, 1),
-            (4095, 1),
-            (4096, 1),
-            (65536, 1),
-            (1 << 20, 1),
-            (1 << 20, 4),
-            (1024, 1000),
-            (7, 3),
-        ];
+        let rounds: &[(usize, usize)] = if flood > 0 {
+            &[(1 << 20, flood)]
+        } else {
+            &[
+                (0, 1),
+                (1, 1),
+                (4095, 1),
+                (4096, 1),
+                (65536, 1),
+                (1 << 20, 1),
+                (1 << 20, 4),
+                (1024, 1000),
+                (7, 3),
+            ]
+        };
         let mut total = 0;
         for (round, &(size, inflight)) in rounds.iter().enumerate() {
             transfer(peer, round as u64, size, inflight).inspect_err(|e| {
@@ -135,6 +142,9 @@ fn transfer(peer: ProcessId, round: u64, size: usize, inflight: usize) -> Result
         md.put(true, peer, RUSTRE_ECHO_PORTAL, bits(i), 0, 0)?;
         mds.push(md, GFP_KERNEL)?;
     }
+    // lnet_put() queues and returns: a peer that reads nothing meanwhile
+    // (see tests/vm/lnet-tx-queue.sh) does not stop this line.
+    pr_info!("{inflight} PUTs of {size} bytes queued\n");
     for md in mds.iter() {
         md.wait(EventKind::Ack, 1, TIMEOUT_MS)?;
     }

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Messages waiting to be sent on a connection (socklnd's `ksock_tx`).
+//!
+//! Nobody who sends a message writes to the socket: the sender queues a
+//! [`Tx`] on the connection and returns, and the connection's sending
+//! thread writes the queued messages in order (see `conn.rs`). So an API
+//! user's PUT, a receiving thread's ACK or REPLY and a keepalive never wait
+//! for the network, and two peers that both answer on the connection they
+//! read from cannot block each other.
+//!
+//! A `Tx` keeps what it sends alive: an MD's payload through a reference
+//! to the MD, whose last event therefore waits for the send. When it is
+//! done, sent or failed, its event (if it has one) is given, with the
+//! failure as the event's status.
+
+use kernel::prelude::*;
+use kernel::sync::Arc;
+
+use crate::md::{Event, Md};
+use crate::net::Socket;
+use crate::wire::lnet::hdr::{LnetHdr, LNET_HDR_SIZE};
+use crate::wire::socklnd::msg::{KsockMsgHdr, KsockMsgType, KSOCK_MSG_HDR_SIZE};
+
+/// The largest header of a message: socklnd's and LNet's.
+const HEAD_MAX: usize = KSOCK_MSG_HDR_SIZE + LNET_HDR_SIZE;
+
+/// What follows a message's headers.
+pub(crate) enum Payload {
+    /// Nothing.
+    None,
+    /// `len` bytes of an MD, from `off`.
+    Md {
+        /// The MD.
+        md: Arc<Md>,
+        /// The offset in it.
+        off: usize,
+        /// The length.
+        len: usize,
+    },
+    /// LNet's own bytes (the answer to a ping).
+    Buf(KVec<u8>),
+}
+
+/// The event a message gives when it is done (`lnet_finalize`'s).
+pub(crate) struct TxEvent {
+    /// The MD it is given on.
+    pub md: Arc<Md>,
+    /// The event; its status is set when the send fails.
+    pub ev: Event,
+    /// Whether it is the MD's last.
+    pub last: bool,
+}
+
+/// A message to send.
+pub(crate) struct Tx {
+    head: [u8; HEAD_MAX],
+    head_len: usize,
+    payload: Payload,
+    event: Option<TxEvent>,
+}
+
+impl Tx {
+    /// An LNet message: `hdr`, whose `payload_length` is that of
+    /// `payload`, then `payload`; `event` is given when it is done.
+    ///
+    /// # Errors
+    /// `EINVAL` when a header cannot be encoded; `event` is then given
+    /// with that status.
+    pub(crate) fn lnet(hdr: &LnetHdr, payload: Payload, event: Option<TxEvent>) -> Result<Tx> {
+        let mut tx = Tx {
+            head: [0; HEAD_MAX],
+            head_len: HEAD_MAX,
+            payload,
+            event,
+        };
+        let encoded = tx.encode_msg_hdr(KsockMsgType::Lnet, 0).and_then(|()| {
+            hdr.encode(&mut tx.head[KSOCK_MSG_HDR_SIZE..])
+                .map_err(|_| EINVAL)
+        });
+        match encoded {
+            Ok(()) => Ok(tx),
+            Err(e) => {
+                tx.complete(Err(e));
+                Err(e)
+            }
+        }
+    }
+
+    /// A NOOP that acknowledges the peer's zero-copy send `cookie` (or,
+    /// with `SOCKNAL_KEEPALIVE_PING`, is a keepalive).
+    pub(crate) fn noop(cookie: u64) -> Result<Tx> {
+        let mut tx = Tx {
+            head: [0; HEAD_MAX],
+            head_len: KSOCK_MSG_HDR_SIZE,
+            payload: Payload::None,
+            event: None,
+        };
+        tx.encode_msg_hdr(KsockMsgType::Noop, cookie)?;
+        Ok(tx)
+    }
+
+    /// Encodes the socklnd header, which acknowledges `ack_cookie`.
+    fn encode_msg_hdr(&mut self, msg_type: KsockMsgType, ack_cookie: u64) -> Result {
+        KsockMsgHdr {
+            msg_type,
+            csum: 0,
+            zc_cookies: [0, ack_cookie],
+        }
+        .encode(&mut self.head)
+        .map_err(|_| EINVAL)
+    }
+
+    /// The payload's length for an LNet message, `None` for a NOOP.
+    pub(crate) fn lnet_len(&self) -> Option<usize> {
+        (self.head_len == HEAD_MAX).then(|| match &self.payload {
+            Payload::None => 0,
+            Payload::Md { len, .. } => *len,
+            Payload::Buf(b) => b.len(),
+        })
+    }
+
+    /// Writes the message to `sock`.
+    pub(crate) fn send(&self, sock: &Socket) -> Result {
+        sock.send_all(&self.head[..self.head_len])?;
+        match &self.payload {
+            Payload::None => Ok(()),
+            Payload::Md { md, off, len } => md.send(sock, *off, *len),
+            Payload::Buf(b) => sock.send_all(b),
+        }
+    }
+
+    /// Ends the message: gives its event, with the failure `res` as status.
+    pub(crate) fn complete(self, res: Result) {
+        if let Some(TxEvent { md, mut ev, last }) = self.event {
+            if let Err(e) = res {
+                ev.status = e.to_errno();
+            }
+            md.event(ev, last);
+        }
+    }
+}
