@@ -21,7 +21,7 @@
 #ifndef RUSTRE_LNET_API_H
 #define RUSTRE_LNET_API_H
 
-#define LNET_API_VERSION 2
+#define LNET_API_VERSION 3
 
 /* Any PID, any NID: for the match_id of lnet_md_attach(). */
 #define LNET_PID_ANY		0xffffffffU
@@ -33,6 +33,10 @@
 #define LNET_MD_MANAGE_REMOTE	0x4	/* use the offset the peer asks */
 #define LNET_MD_TRUNCATE	0x8	/* take what fits of a larger PUT */
 #define LNET_MD_ACK_DISABLE	0x10	/* never send ACKs for PUTs into it */
+#define LNET_MD_KIOV		0x20	/* start is an array of struct lnet_kiov */
+
+/* The most fragments of an LNET_MD_KIOV MD. */
+#define LNET_MAX_IOV		256
 
 /* lnet_md.threshold: no limit. */
 #define LNET_MD_THRESH_INF	(-1)
@@ -83,10 +87,26 @@ struct lnet_event {
 	void *user_ptr;
 };
 
+struct page;
+
+/**
+ * struct lnet_kiov - a part of a page, for an LNET_MD_KIOV MD
+ * @page: the page, which need not be mapped
+ * @offset: where the part starts in it
+ * @len: its length; @offset + @len is at most PAGE_SIZE
+ */
+struct lnet_kiov {
+	struct page *page;
+	unsigned int offset;
+	unsigned int len;
+};
+
 /**
  * struct lnet_md - a buffer and what may be done to it
- * @start: the buffer: @length bytes of kernel memory
- * @length: its length, at most 1 MiB (LNET_MTU)
+ * @start: the buffer: @length bytes of kernel memory; with LNET_MD_KIOV, an
+ *	array of @length struct lnet_kiov (at most LNET_MAX_IOV), whose pages
+ *	make the buffer in order (the array itself is copied)
+ * @length: its length, at most 1 MiB (LNET_MTU) in all
  * @threshold: the operations it takes before it is unlinked, or
  *	LNET_MD_THRESH_INF
  * @options: LNET_MD_*

@@ -10,14 +10,17 @@
 //! state change. The first call that needs the network brings it up, as
 //! `LNetNIInit()` does in Lustre.
 
+use core::ptr::NonNull;
 use core::sync::atomic::{AtomicPtr, Ordering};
 
 use kernel::ffi::{c_int, c_uint, c_ulonglong};
+use kernel::page::PAGE_SIZE;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
 use crate::ctl::LnetCtl;
-use crate::md::{MatchEntry, MdSpec};
+use crate::frag::Frag;
+use crate::md::{MatchEntry, MdSpec, Memory};
 use crate::ni::Lnet;
 
 /// The declarations generated from `lnet/api.h`.
@@ -85,14 +88,46 @@ fn rc(res: Result) -> c_int {
 unsafe fn md_spec(md: *const bindings::lnet_md) -> Result<MdSpec> {
     // SAFETY: the caller's contract.
     let md = unsafe { md.as_ref() }.ok_or(EINVAL)?;
+    let (mem, len) = if md.options & bindings::LNET_MD_KIOV != 0 {
+        // SAFETY: the caller's contract: with LNET_MD_KIOV, `start` is an
+        // array of `length` fragments.
+        unsafe { kiov(md.start.cast(), md.length) }?
+    } else {
+        let ptr = NonNull::new(md.start.cast()).ok_or(EINVAL)?;
+        (Memory::Buf(ptr), md.length as usize)
+    };
     Ok(MdSpec {
-        start: md.start.cast(),
-        length: md.length as usize,
+        mem,
+        len,
         threshold: md.threshold,
         options: md.options,
         handler: md.handler,
         user_ptr: md.user_ptr,
     })
+}
+
+/// Copies and checks the user's page fragments: at most `LNET_MAX_IOV`,
+/// each within its page. Returns them and their total length.
+///
+/// # Safety
+/// `start` is null or points to `count` valid `lnet_kiov`s.
+unsafe fn kiov(start: *const bindings::lnet_kiov, count: c_uint) -> Result<(Memory, usize)> {
+    if start.is_null() || count > bindings::LNET_MAX_IOV {
+        return Err(EINVAL);
+    }
+    // SAFETY: the caller's contract; `count` is small.
+    let user = unsafe { core::slice::from_raw_parts(start, count as usize) };
+    let mut frags = KVec::with_capacity(user.len(), GFP_KERNEL)?;
+    let mut len = 0usize;
+    for k in user {
+        let end = k.offset.checked_add(k.len).ok_or(EINVAL)?;
+        if k.page.is_null() || end as usize > PAGE_SIZE {
+            return Err(EINVAL);
+        }
+        len += k.len as usize;
+        frags.push(Frag::page(k.page.cast(), k.offset, k.len), GFP_KERNEL)?;
+    }
+    Ok((Memory::Kiov(frags), len))
 }
 
 /// Writes `handle` to the user's pointer.
@@ -137,7 +172,7 @@ pub unsafe extern "C" fn lnet_md_attach(
         // SAFETY: the caller's contract.
         let spec = unsafe { md_spec(md) }?;
         // SAFETY: the caller's contract on the memory.
-        let h = unsafe { lnet()?.md_link(&spec, Some(me)) }?;
+        let h = unsafe { lnet()?.md_link(spec, Some(me)) }?;
         // SAFETY: the caller's contract.
         unsafe { put_handle(handle, h) }
     })())
@@ -156,7 +191,7 @@ pub unsafe extern "C" fn lnet_md_bind(
         // SAFETY: the caller's contract.
         let spec = unsafe { md_spec(md) }?;
         // SAFETY: the caller's contract on the memory.
-        let h = unsafe { lnet()?.md_link(&spec, None) }?;
+        let h = unsafe { lnet()?.md_link(spec, None) }?;
         // SAFETY: the caller's contract.
         unsafe { put_handle(handle, h) }
     })())

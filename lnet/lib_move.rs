@@ -14,9 +14,9 @@ use kernel::sync::Arc;
 
 use crate::api::bindings as api;
 use crate::klog::warn_ratelimited;
+use crate::lnd::{Link, Rx};
 use crate::md::{Event, MatchEntry, MdSpec, Op};
 use crate::ni::{Lnet, NidFmt, MD_COOKIE};
-use crate::socklnd::conn::Conn;
 use crate::socklnd::tx::{Payload, Tx, TxEvent};
 use crate::wire::lnet::hdr::{LnetMsg, WireHandle};
 
@@ -33,7 +33,7 @@ impl Lnet {
     ///
     /// # Safety
     /// As `MdTable::link`: the memory stays valid until the MD's last event.
-    pub(crate) unsafe fn md_link(&self, spec: &MdSpec, me: Option<MatchEntry>) -> Result<u64> {
+    pub(crate) unsafe fn md_link(&self, spec: MdSpec, me: Option<MatchEntry>) -> Result<u64> {
         // SAFETY: the caller's contract.
         unsafe { self.mds.lock().link(spec, me) }
     }
@@ -60,7 +60,7 @@ impl Lnet {
         hdr_data: u64,
     ) -> Result {
         let len = self.mds.lock().get(handle).ok_or(ENOENT)?.len();
-        let conn = self.conn_to(target.0, len)?;
+        let route = self.route(target.0, len)?;
         let msg = LnetMsg::Put {
             ack_wmd: if ack {
                 md_wire_handle(handle)
@@ -72,10 +72,10 @@ impl Lnet {
             ptl_index: portal,
             offset,
         };
-        let hdr = self.hdr_to(&conn, msg, len)?;
+        let hdr = self.hdr_to(route.ends(), msg, len)?;
         let ev = Event {
             kind: api::LNET_EVENT_SEND,
-            initiator: (conn.info.local_nid, hdr.src_pid),
+            initiator: (hdr.src_nid, hdr.src_pid),
             match_bits,
             hdr_data,
             rlength: hdr.payload_length,
@@ -88,7 +88,7 @@ impl Lnet {
             off: 0,
             len,
         };
-        conn.post(Tx::lnet(&hdr, payload, Some(event))?);
+        route.post(Tx::lnet(&hdr, payload, Some(event))?);
         Ok(())
     }
 
@@ -102,7 +102,7 @@ impl Lnet {
         offset: u32,
     ) -> Result {
         let len = self.mds.lock().get(handle).ok_or(ENOENT)?.len();
-        let conn = self.conn_to(target.0, 0)?;
+        let route = self.route(target.0, 0)?;
         // MDs are at most LNET_MTU long.
         let sink_length = len as u32;
         let msg = LnetMsg::Get {
@@ -112,16 +112,16 @@ impl Lnet {
             src_offset: offset,
             sink_length,
         };
-        let hdr = self.hdr_to(&conn, msg, 0)?;
+        let hdr = self.hdr_to(route.ends(), msg, 0)?;
         let ev = Event {
             kind: api::LNET_EVENT_SEND,
-            initiator: (conn.info.local_nid, hdr.src_pid),
+            initiator: (hdr.src_nid, hdr.src_pid),
             match_bits,
             rlength: sink_length,
             ..Event::default()
         };
         let event = self.send_event(handle, ev)?;
-        conn.post(Tx::lnet(&hdr, Payload::None, Some(event))?);
+        route.post(Tx::lnet(&hdr, Payload::None, Some(event))?);
         Ok(())
     }
 
@@ -139,7 +139,7 @@ impl Lnet {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn recv_put(
         &self,
-        conn: &Conn,
+        rx: &impl Rx,
         src: (u64, u32),
         ack_wmd: WireHandle,
         match_bits: u64,
@@ -156,10 +156,10 @@ impl Lnet {
                 .match_incoming(Op::Put, portal, src, match_bits, offset, rlength);
         let Some(m) = matched else {
             self.drop_unmatched("PUT", src, portal, match_bits, len);
-            return conn.skip_payload(len);
+            return rx.skip(len);
         };
-        m.md.recv(conn, m.offset, m.mlength)?;
-        conn.skip_payload(len - m.mlength)?;
+        m.md.recv(rx, m.offset, m.mlength)?;
+        rx.skip(len - m.mlength)?;
         // At most rlength.
         let mlength = m.mlength as u32;
         if ack_wmd != WireHandle::NONE && m.md.options & api::LNET_MD_ACK_DISABLE == 0 {
@@ -168,7 +168,11 @@ impl Lnet {
                 match_bits,
                 mlength,
             };
-            conn.post(Tx::lnet(&self.hdr_to(conn, ack, 0)?, Payload::None, None)?);
+            rx.post(Tx::lnet(
+                &self.hdr_to(rx.ends(), ack, 0)?,
+                Payload::None,
+                None,
+            )?);
         }
         m.md.event(
             Event {
@@ -191,7 +195,7 @@ impl Lnet {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn recv_get(
         &self,
-        conn: &Conn,
+        rx: &impl Rx,
         src: (u64, u32),
         return_wmd: WireHandle,
         match_bits: u64,
@@ -214,7 +218,7 @@ impl Lnet {
         let reply = LnetMsg::Reply {
             dst_wmd: return_wmd,
         };
-        let hdr = self.hdr_to(conn, reply, m.mlength)?;
+        let hdr = self.hdr_to(rx.ends(), reply, m.mlength)?;
         let ev = Event {
             kind: api::LNET_EVENT_GET,
             initiator: src,
@@ -235,14 +239,14 @@ impl Lnet {
             ev,
             last: m.last,
         };
-        conn.post(Tx::lnet(&hdr, payload, Some(event))?);
+        rx.post(Tx::lnet(&hdr, payload, Some(event))?);
         Ok(())
     }
 
     /// The REPLY to one of our GETs: its data into the MD that asked.
     pub(crate) fn recv_reply(
         &self,
-        conn: &Conn,
+        rx: &impl Rx,
         src: (u64, u32),
         dst_wmd: WireHandle,
         len: usize,
@@ -252,12 +256,12 @@ impl Lnet {
             .flatten();
         let Some((md, last)) = used else {
             self.drop_unmatched("REPLY", src, 0, dst_wmd.object_cookie, len);
-            return conn.skip_payload(len);
+            return rx.skip(len);
         };
         let mlength = len.min(md.len());
         let res = md
-            .recv(conn, 0, mlength)
-            .and_then(|()| conn.skip_payload(len - mlength));
+            .recv(rx, 0, mlength)
+            .and_then(|()| rx.skip(len - mlength));
         md.event(
             Event {
                 kind: api::LNET_EVENT_REPLY,

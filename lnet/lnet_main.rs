@@ -15,11 +15,11 @@
 //! ```
 //!
 //! So far: the module parameters, the networks (brought up by `lctl network
-//! up` or the first ioctl that needs them), the acceptor, socklnd V3
-//! connections in both directions, LNet pings in both directions, and
-//! `/dev/lnet` for `lctl`, and the API of `lnet/api.h`: memory
-//! descriptors attached to portals or bound, PUT, GET, REPLY and ACK, and
-//! their events.
+//! up` or the first ioctl that needs them), the acceptor, socklnd V3 (and
+//! V2) connections in both directions with queued sends, the loopback
+//! (`0@lo`), LNet pings in both directions, `/dev/lnet` for `lctl`, and
+//! the API of `lnet/api.h`: memory descriptors attached to portals or
+//! bound, PUT, GET, REPLY and ACK, and their events.
 
 // `pin_init!` of LNet's state, with its many locks, nests deeper than the
 // default limit.
@@ -34,6 +34,8 @@ pub mod api;
 mod config;
 mod ctl;
 mod lib_move;
+mod lnd;
+mod lolnd;
 mod md;
 mod ni;
 mod peer;
@@ -46,6 +48,10 @@ mod compat;
 /// debugfs files.
 #[path = "../rust/debugfs.rs"]
 pub mod debugfs;
+
+/// Fragments of memory that data moves between.
+#[path = "../rust/frag.rs"]
+pub mod frag;
 
 /// Error codes the kernel crate does not name.
 #[path = "../rust/errno.rs"]

@@ -25,8 +25,9 @@ use kernel::sync::{Arc, Mutex};
 
 use crate::api::bindings as api;
 use crate::errno;
+use crate::frag::Frag;
+use crate::lnd::Rx;
 use crate::net::Socket;
-use crate::socklnd::conn::Conn;
 use crate::wire::lnet::{LNET_NID_ANY, LNET_PID_ANY};
 
 /// What a peer asks of an attached MD.
@@ -95,12 +96,20 @@ unsafe impl Send for Handler {}
 // SAFETY: as for `Send`; LNet never dereferences `user_ptr`.
 unsafe impl Sync for Handler {}
 
+/// Where an MD's bytes are.
+pub(crate) enum Memory {
+    /// Contiguous kernel memory.
+    Buf(NonNull<u8>),
+    /// Parts of pages (`LNET_MD_KIOV`), in order.
+    Kiov(KVec<Frag>),
+}
+
 /// A memory descriptor.
 #[pin_data(PinnedDrop)]
 pub(crate) struct Md {
     /// Its handle.
     pub handle: u64,
-    ptr: NonNull<u8>,
+    mem: Memory,
     len: usize,
     /// `LNET_MD_*` options.
     pub options: u32,
@@ -122,30 +131,55 @@ impl Md {
         self.len
     }
 
-    /// Checks that `off..off + len` is within the MD.
-    fn range(&self, off: usize, len: usize) -> Result<*mut u8> {
-        match off.checked_add(len) {
-            // SAFETY: `off` is within the allocation of `len` bytes.
-            Some(end) if end <= self.len => Ok(unsafe { self.ptr.as_ptr().add(off) }),
-            _ => Err(EINVAL),
+    /// The fragments of `off..off + len`, checked to be within the MD.
+    pub(crate) fn frags(&self, off: usize, len: usize) -> Result<KVec<Frag>> {
+        if off.checked_add(len).map_or(true, |end| end > self.len) {
+            return Err(EINVAL);
         }
+        let mut frags = KVec::new();
+        match &self.mem {
+            Memory::Buf(ptr) => {
+                // `off` is within the allocation of `self.len` bytes, and
+                // an MD is at most LNET_MTU long.
+                let p = ptr.as_ptr().wrapping_add(off);
+                frags.push(Frag::mem(p, len as u32), GFP_KERNEL)?;
+            }
+            Memory::Kiov(kiov) => {
+                // Both are at most LNET_MTU.
+                let (mut skip, mut left) = (off as u32, len as u32);
+                for f in kiov.iter() {
+                    if left == 0 {
+                        break;
+                    }
+                    if skip >= f.len() {
+                        skip -= f.len();
+                        continue;
+                    }
+                    let part = f.part(skip, left);
+                    skip = 0;
+                    left -= part.len();
+                    frags.push(part, GFP_KERNEL)?;
+                }
+            }
+        }
+        Ok(frags)
     }
 
-    /// Receives `len` bytes from `conn` into the MD at `off`.
-    pub(crate) fn recv(&self, conn: &Conn, off: usize, len: usize) -> Result {
-        let p = self.range(off, len)?;
-        // SAFETY: the range is within the MD, whose memory the user keeps
-        // valid while the MD has references; the table gave this operation
-        // the range, so nothing else writes it.
-        unsafe { conn.sock.recv_raw(p, len) }
+    /// Receives `len` bytes of the payload of `rx` into the MD at `off`.
+    pub(crate) fn recv(&self, rx: &impl Rx, off: usize, len: usize) -> Result {
+        let frags = self.frags(off, len)?;
+        // SAFETY: the fragments are within the MD, whose memory the user
+        // keeps valid while the MD has references; the table gave this
+        // operation the range, so nothing else writes it.
+        unsafe { rx.recv_frags(&frags) }
     }
 
     /// Sends `len` bytes of the MD from `off` on `sock`.
     pub(crate) fn send(&self, sock: &Socket, off: usize, len: usize) -> Result {
-        let p = self.range(off, len)?;
+        let frags = self.frags(off, len)?;
         // SAFETY: as in `recv`; reading while a peer writes another part of
         // the MD touches different bytes.
-        unsafe { sock.send_raw(p, len) }
+        unsafe { sock.send_frags(&frags) }
     }
 
     /// Gives `ev` to the handler now, or keeps it for the last reference
@@ -198,9 +232,9 @@ impl PinnedDrop for Md {
 /// What the user gave for a new MD.
 pub(crate) struct MdSpec {
     /// The memory.
-    pub start: *mut u8,
-    /// Its length.
-    pub length: usize,
+    pub mem: Memory,
+    /// Its length in bytes.
+    pub len: usize,
     /// The threshold, or `LNET_MD_THRESH_INF`.
     pub threshold: i32,
     /// `LNET_MD_*`.
@@ -255,12 +289,12 @@ impl MdTable {
     /// Links a new MD, attached to `me` or bound, and returns its handle.
     ///
     /// # Safety
-    /// `spec.start` is valid for reads and writes of `spec.length` bytes
-    /// until the MD's last event has been given to `spec.handler`.
-    pub(crate) unsafe fn link(&mut self, spec: &MdSpec, me: Option<MatchEntry>) -> Result<u64> {
+    /// The memory of `spec` (`spec.len` bytes) is valid for reads and
+    /// writes until the MD's last event has been given to `spec.handler`.
+    pub(crate) unsafe fn link(&mut self, spec: MdSpec, me: Option<MatchEntry>) -> Result<u64> {
         let func = spec.handler.ok_or(EINVAL)?;
-        let ptr = NonNull::new(spec.start).ok_or(EINVAL)?;
-        if spec.length > crate::wire::lnet::LNET_MTU as usize
+        let len = spec.len;
+        if len > crate::wire::lnet::LNET_MTU as usize
             || spec.threshold == 0
             || spec.threshold < api::LNET_MD_THRESH_INF
         {
@@ -270,8 +304,8 @@ impl MdTable {
         let md = Arc::pin_init(
             pin_init!(Md {
                 handle,
-                ptr,
-                len: spec.length,
+                mem: spec.mem,
+                len,
                 options: spec.options,
                 handler: Handler {
                     func,

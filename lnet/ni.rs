@@ -6,9 +6,10 @@
 //!
 //! Threads: the acceptor (`lnet_acceptor`), two per connection, one
 //! receiving (`socknal_rx`), which handles each message it reads, and one
-//! sending (`socknal_tx`) what others queue (see `socklnd/tx.rs`), and the
-//! keepalive thread (`socknal_reaper`), which queues a NOOP on a control
-//! connection idle for `keepalive` seconds.
+//! sending (`socknal_tx`) what others queue (see `socklnd/tx.rs`), the
+//! loopback thread (`lnet_lo`, see `lolnd.rs`), and the keepalive thread
+//! (`socknal_reaper`), which queues a NOOP on a control connection idle for
+//! `keepalive` seconds.
 //!
 //! Locks, never nested: `table` (the connections), `sleep_lock` (what
 //! threads sleep on between polls), `connecting` (held
@@ -35,12 +36,14 @@ use crate::config::{Accept, Config};
 use crate::errno;
 use crate::klog::{real_time_ns, warn_ratelimited};
 use crate::kthread::KThread;
+use crate::lnd::{Ends, Link, Rx};
+use crate::lolnd::LoLink;
 use crate::md::MdTable;
 use crate::net::Socket;
 use crate::peer::{ConnEntry, ConnTable};
 use crate::socklnd;
 use crate::socklnd::conn::{Conn, ConnInfo, Frame};
-use crate::socklnd::tx::{Payload, Tx};
+use crate::socklnd::tx::{Payload, Tx, TxQueue};
 use crate::stats::Stats;
 use crate::wire::lnet::ctl::{PingResult, LNET_IOC_MAX_NIDS};
 use crate::wire::lnet::hdr::{LnetHdr, LnetMsg, WireHandle, LNET_HDR_SIZE};
@@ -89,6 +92,30 @@ struct Gets {
     next_cookie: u64,
 }
 
+/// The way a message goes to its destination.
+pub(crate) enum Route<'a> {
+    /// A socklnd connection.
+    Conn(Arc<Conn>),
+    /// The loopback.
+    Lo(LoLink<'a>),
+}
+
+impl Link for Route<'_> {
+    fn ends(&self) -> Ends {
+        match self {
+            Route::Conn(c) => c.ends(),
+            Route::Lo(l) => l.ends(),
+        }
+    }
+
+    fn post(&self, tx: Tx) {
+        match self {
+            Route::Conn(c) => c.post(tx),
+            Route::Lo(l) => l.post(tx),
+        }
+    }
+}
+
 /// LNet.
 #[pin_data]
 pub(crate) struct Lnet {
@@ -123,6 +150,12 @@ pub(crate) struct Lnet {
     /// The memory descriptors of the API's users.
     #[pin]
     pub(crate) mds: Mutex<MdTable>,
+    /// The loopback's queue (`lolnd.rs`).
+    #[pin]
+    lo: TxQueue,
+    /// The loopback thread.
+    #[pin]
+    lo_thread: Mutex<Option<KThread>>,
 }
 
 impl Lnet {
@@ -168,9 +201,14 @@ impl Lnet {
                 gets <- kernel::new_mutex!(Gets::default()),
                 gets_cv <- kernel::new_condvar!(),
                 mds <- kernel::new_mutex!(MdTable::default()),
+                lo <- TxQueue::new(),
+                lo_thread <- kernel::new_mutex!(None),
             }),
             GFP_KERNEL,
         )?;
+        let l = lnet.clone();
+        let thread = KThread::spawn(c_str!("lnet_lo"), move || l.lo_deliver(&l.lo))?;
+        *lnet.lo_thread.lock() = Some(thread);
         if lnet.config.keepalive > 0 {
             let l = lnet.clone();
             let thread = KThread::spawn(c_str!("socknal_reaper"), move || l.keep_alive())?;
@@ -241,6 +279,11 @@ impl Lnet {
         // Dropping the entries joins their threads.
         drop(live);
         drop(dead);
+        // What is queued on the loopback is still delivered.
+        self.lo.close();
+        if let Some(thread) = self.lo_thread.lock().take() {
+            thread.join();
+        }
         // With no thread left to use them, the MDs give their last events.
         let mds = self.mds.lock().take_all();
         drop(mds);
@@ -339,7 +382,16 @@ impl Lnet {
         let sender = KThread::spawn(c_str!("socknal_tx"), move || c.transmit());
         let err = match &sender {
             Ok(_) => loop {
-                let res = conn.read_frame().and_then(|f| self.handle(conn, f));
+                let res = conn.read_frame().and_then(|f| match f {
+                    Frame::Noop => Ok(()),
+                    Frame::Lnet { hdr, zc_cookie } => {
+                        self.handle(&**conn, hdr)?;
+                        if zc_cookie != 0 {
+                            conn.send_zc_ack(zc_cookie)?;
+                        }
+                        Ok(())
+                    }
+                });
                 if let Err(e) = res {
                     break e;
                 }
@@ -358,19 +410,18 @@ impl Lnet {
         self.table.lock().bury(id);
     }
 
-    /// Handles one message; an error closes the connection.
-    fn handle(&self, conn: &Conn, frame: Frame) -> Result {
-        let Frame::Lnet { hdr, zc_cookie } = frame else {
-            return Ok(());
-        };
-        if hdr.dest_nid != conn.info.local_nid {
-            return Err(conn.malformed(format_args!(
+    /// Handles one message that came on `rx`; an error closes a
+    /// connection.
+    pub(crate) fn handle(&self, rx: &impl Rx, hdr: LnetHdr) -> Result {
+        let ends = rx.ends();
+        if hdr.dest_nid != ends.local_nid {
+            return Err(rx.malformed(format_args!(
                 "message for {}, which is not ours",
                 NidFmt(hdr.dest_nid)
             )));
         }
-        if hdr.src_nid != conn.info.peer_nid {
-            return Err(conn.malformed(format_args!(
+        if hdr.src_nid != ends.peer_nid {
+            return Err(rx.malformed(format_args!(
                 "message from {} on this connection",
                 NidFmt(hdr.src_nid)
             )));
@@ -385,11 +436,11 @@ impl Lnet {
                 ptl_index: LNET_RESERVED_PORTAL,
                 src_offset,
                 sink_length,
-            } => self.answer_ping(conn, return_wmd, src_offset, sink_length)?,
+            } => self.answer_ping(rx, return_wmd, src_offset, sink_length)?,
             LnetMsg::Reply { dst_wmd } if dst_wmd.interface_cookie == PING_COOKIE => {
-                self.deliver_reply(conn, dst_wmd, len)?
+                self.deliver_reply(rx, dst_wmd, len)?
             }
-            LnetMsg::Hello { .. } => return Err(conn.malformed("HELLO after the handshake")),
+            LnetMsg::Hello { .. } => return Err(rx.malformed("HELLO after the handshake")),
             LnetMsg::Put {
                 ack_wmd,
                 match_bits,
@@ -397,7 +448,7 @@ impl Lnet {
                 ptl_index,
                 offset,
             } => self.recv_put(
-                conn, src, ack_wmd, match_bits, hdr_data, ptl_index, offset, len,
+                rx, src, ack_wmd, match_bits, hdr_data, ptl_index, offset, len,
             )?,
             LnetMsg::Get {
                 return_wmd,
@@ -406,7 +457,7 @@ impl Lnet {
                 src_offset,
                 sink_length,
             } => self.recv_get(
-                conn,
+                rx,
                 src,
                 return_wmd,
                 match_bits,
@@ -414,15 +465,12 @@ impl Lnet {
                 src_offset,
                 sink_length,
             )?,
-            LnetMsg::Reply { dst_wmd } => self.recv_reply(conn, src, dst_wmd, len)?,
+            LnetMsg::Reply { dst_wmd } => self.recv_reply(rx, src, dst_wmd, len)?,
             LnetMsg::Ack {
                 dst_wmd,
                 match_bits,
                 mlength,
             } => self.recv_ack(src, dst_wmd, match_bits, mlength),
-        }
-        if zc_cookie != 0 {
-            conn.send_zc_ack(zc_cookie)?;
         }
         Ok(())
     }
@@ -431,7 +479,7 @@ impl Lnet {
     /// came on.
     fn answer_ping(
         &self,
-        conn: &Conn,
+        link: &impl Link,
         return_wmd: WireHandle,
         src_offset: u32,
         sink_length: u32,
@@ -448,26 +496,26 @@ impl Lnet {
         let mut payload = KVec::with_capacity(data.len(), GFP_KERNEL)?;
         payload.extend_from_slice(data, GFP_KERNEL)?;
         let hdr = self.hdr_to(
-            conn,
+            link.ends(),
             LnetMsg::Reply {
                 dst_wmd: return_wmd,
             },
             data.len(),
         )?;
-        conn.post(Tx::lnet(&hdr, Payload::Buf(payload), None)?);
+        link.post(Tx::lnet(&hdr, Payload::Buf(payload), None)?);
         Ok(())
     }
 
     /// Reads the payload of a REPLY and hands it to the GET waiting for it.
-    fn deliver_reply(&self, conn: &Conn, dst_wmd: WireHandle, len: usize) -> Result {
+    fn deliver_reply(&self, rx: &impl Rx, dst_wmd: WireHandle, len: usize) -> Result {
         let cookie = dst_wmd.object_cookie;
         let waited = matches!(self.gets.lock().replies.get(&cookie), Some(None));
         if !waited || len > PING_REPLY_MAX {
             // A GET that gave up, or a reply larger than any we ask for.
-            return conn.skip_payload(len);
+            return rx.skip(len);
         }
         let mut payload = KVec::from_elem(0u8, len, GFP_KERNEL)?;
-        conn.read_payload(&mut payload)?;
+        rx.recv(&mut payload)?;
         let mut gets = self.gets.lock();
         if let Some(slot) = gets.replies.get_mut(&cookie) {
             *slot = Some(payload);
@@ -540,15 +588,26 @@ impl Lnet {
     /// Queues an LNet message without payload to `nid`, connecting first
     /// if needed.
     fn send(self: &Arc<Self>, nid: u64, msg: LnetMsg) -> Result {
-        let conn = self.conn_to(nid, 0)?;
-        let hdr = self.hdr_to(&conn, msg, 0)?;
-        conn.post(Tx::lnet(&hdr, Payload::None, None)?);
+        let route = self.route(nid, 0)?;
+        let hdr = self.hdr_to(route.ends(), msg, 0)?;
+        route.post(Tx::lnet(&hdr, Payload::None, None)?);
         Ok(())
+    }
+
+    /// The way to `nid` for a message of `len` bytes of payload: the
+    /// loopback for `0@lo` and our own NIDs, else a connection, made first
+    /// if there is none.
+    pub(crate) fn route(self: &Arc<Self>, nid: u64, len: usize) -> Result<Route<'_>> {
+        if nid == Nid::LO.as_u64() || self.nids().any(|n| n.as_u64() == nid) {
+            Ok(Route::Lo(LoLink::new(&self.lo, nid)))
+        } else {
+            Ok(Route::Conn(self.conn_to(nid, len)?))
+        }
     }
 
     /// The connection for a message of `len` bytes of payload to `nid`,
     /// connecting first if there is none.
-    pub(crate) fn conn_to(self: &Arc<Self>, nid: u64, len: usize) -> Result<Arc<Conn>> {
+    fn conn_to(self: &Arc<Self>, nid: u64, len: usize) -> Result<Arc<Conn>> {
         let size = LNET_HDR_SIZE + len;
         // Not in the match: its guard would live through connect().
         let picked = self.table.lock().pick(nid, size);
@@ -561,13 +620,13 @@ impl Lnet {
         }
     }
 
-    /// The header of a message to the peer of `conn` with `len` bytes of
+    /// The header of a message to the peer of `ends` with `len` bytes of
     /// payload.
-    pub(crate) fn hdr_to(&self, conn: &Conn, msg: LnetMsg, len: usize) -> Result<LnetHdr> {
+    pub(crate) fn hdr_to(&self, ends: Ends, msg: LnetMsg, len: usize) -> Result<LnetHdr> {
         Ok(LnetHdr {
-            dest_nid: conn.info.peer_nid,
-            src_nid: conn.info.local_nid,
-            dest_pid: conn.info.peer_pid,
+            dest_nid: ends.peer_nid,
+            src_nid: ends.local_nid,
+            dest_pid: ends.peer_pid,
             src_pid: LNET_PID_LUSTRE,
             payload_length: u32::try_from(len).map_err(|_| errno::emsgsize())?,
             msg,

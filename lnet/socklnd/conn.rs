@@ -13,10 +13,12 @@
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use kernel::prelude::*;
-use kernel::sync::{Arc, CondVar, Mutex};
+use kernel::sync::Arc;
 
-use super::tx::Tx;
+use super::tx::{Tx, TxQueue};
 use crate::errno;
+use crate::frag::Frag;
+use crate::lnd::{Ends, Link, Rx};
 use crate::net::Socket;
 use crate::stats::Stats;
 use crate::wire::codec::ByteOrder;
@@ -47,14 +49,6 @@ pub(crate) struct ConnInfo {
     pub addr: (u32, u16),
 }
 
-/// The messages waiting for the sending thread.
-#[derive(Default)]
-struct TxQueue {
-    txs: KVec<Tx>,
-    /// Set once the connection is closed: nothing is queued any more.
-    closed: bool,
-}
-
 /// An established connection.
 #[pin_data]
 pub(crate) struct Conn {
@@ -63,11 +57,9 @@ pub(crate) struct Conn {
     /// The socket.
     pub sock: Socket,
     stats: Arc<Stats>,
+    /// What the sending thread sends.
     #[pin]
-    queue: Mutex<TxQueue>,
-    /// Wakes the sending thread.
-    #[pin]
-    queue_cv: CondVar,
+    queue: TxQueue,
     /// Seconds since the last message sent (counted by the keepalive
     /// thread, reset by every send).
     idle: AtomicU32,
@@ -89,34 +81,9 @@ impl Conn {
             info,
             sock,
             stats,
-            queue <- kernel::new_mutex!(TxQueue::default()),
-            queue_cv <- kernel::new_condvar!(),
+            queue <- TxQueue::new(),
             idle: AtomicU32::new(0),
         })
-    }
-
-    /// Queues `tx` for the sending thread. On a closed connection, or
-    /// without the memory to queue it, it fails at once: the failure is
-    /// its event's status.
-    pub(crate) fn post(&self, tx: Tx) {
-        let mut q = self.queue.lock();
-        let room = if q.closed {
-            Err(errno::econnreset())
-        } else {
-            q.txs.reserve(1, GFP_KERNEL).map_err(Error::from)
-        };
-        match room {
-            Ok(()) => {
-                // With the room reserved, this cannot fail.
-                let _ = q.txs.push(tx, GFP_KERNEL);
-                self.queue_cv.notify_one();
-            }
-            Err(e) => {
-                drop(q);
-                self.stats.error();
-                tx.complete(Err(e));
-            }
-        }
     }
 
     /// Closes the connection: shuts the socket down, which ends the
@@ -124,28 +91,14 @@ impl Conn {
     /// what is still queued.
     pub(crate) fn close(&self) {
         self.sock.shutdown();
-        let mut q = self.queue.lock();
-        q.closed = true;
-        self.queue_cv.notify_all();
+        self.queue.close();
     }
 
     /// The sending thread: writes the queued messages in order until the
     /// connection is closed, or fails, which closes it.
     pub(crate) fn transmit(&self) {
         let mut res = Ok(());
-        loop {
-            let batch = {
-                let mut q = self.queue.lock();
-                while q.txs.is_empty() && !q.closed {
-                    // Kernel threads take no signals: this only wakes on
-                    // a notification.
-                    let _ = self.queue_cv.wait_interruptible(&mut q);
-                }
-                if q.txs.is_empty() {
-                    return;
-                }
-                core::mem::take(&mut q.txs)
-            };
+        while let Some(batch) = self.queue.take() {
             for tx in batch {
                 if res.is_ok() {
                     self.idle.store(0, Ordering::Relaxed);
@@ -207,14 +160,33 @@ impl Conn {
             }
         }
     }
+}
 
-    /// Reads `len` bytes of payload into `buf` (which must be that long).
-    pub(crate) fn read_payload(&self, buf: &mut [u8]) -> Result {
-        self.sock.recv_exact(buf)
+impl Link for Conn {
+    fn ends(&self) -> Ends {
+        Ends {
+            local_nid: self.info.local_nid,
+            peer_nid: self.info.peer_nid,
+            peer_pid: self.info.peer_pid,
+        }
     }
 
-    /// Reads and discards `len` bytes of payload.
-    pub(crate) fn skip_payload(&self, mut len: usize) -> Result {
+    /// Queues `tx` for the sending thread. On a closed connection, or
+    /// without the memory to queue it, it fails at once.
+    fn post(&self, tx: Tx) {
+        if self.queue.post(tx).is_err() {
+            self.stats.error();
+        }
+    }
+}
+
+impl Rx for Conn {
+    unsafe fn recv_frags(&self, dst: &[Frag]) -> Result {
+        // SAFETY: the caller's contract.
+        unsafe { self.sock.recv_frags(dst) }
+    }
+
+    fn skip(&self, mut len: usize) -> Result {
         let mut scratch = [0u8; 256];
         while len > 0 {
             let n = len.min(scratch.len());
@@ -224,8 +196,7 @@ impl Conn {
         Ok(())
     }
 
-    /// Logs a malformed message from the peer and returns `EPROTO`.
-    pub(crate) fn malformed(&self, e: impl core::fmt::Display) -> Error {
+    fn malformed(&self, e: impl core::fmt::Display) -> Error {
         self.stats.error();
         crate::klog::warn_ratelimited(format_args!(
             "{}: malformed message: {e}",

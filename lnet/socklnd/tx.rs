@@ -9,14 +9,19 @@
 //! for the network, and two peers that both answer on the connection they
 //! read from cannot block each other.
 //!
+//! The queue ([`TxQueue`]) is the sending thread's: of a connection, or of
+//! the loopback (`lolnd.rs`), which delivers instead of writing.
+//!
 //! A `Tx` keeps what it sends alive: an MD's payload through a reference
 //! to the MD, whose last event therefore waits for the send. When it is
 //! done, sent or failed, its event (if it has one) is given, with the
 //! failure as the event's status.
 
 use kernel::prelude::*;
-use kernel::sync::Arc;
+use kernel::sync::{Arc, CondVar, Mutex};
 
+use crate::errno;
+use crate::frag::Frag;
 use crate::md::{Event, Md};
 use crate::net::Socket;
 use crate::wire::lnet::hdr::{LnetHdr, LNET_HDR_SIZE};
@@ -40,6 +45,31 @@ pub(crate) enum Payload {
     },
     /// LNet's own bytes (the answer to a ping).
     Buf(KVec<u8>),
+}
+
+impl Payload {
+    /// The fragments of `len` bytes of the payload from `at` (what the
+    /// loopback copies).
+    pub(crate) fn frags(&self, at: usize, len: usize) -> Result<KVec<Frag>> {
+        match self {
+            Payload::Md { md, off, len: n } => {
+                if at.checked_add(len).map_or(true, |end| end > *n) {
+                    return Err(EINVAL);
+                }
+                md.frags(off + at, len)
+            }
+            Payload::Buf(b) => {
+                let src = b.get(at..).and_then(|r| r.get(..len)).ok_or(EINVAL)?;
+                let mut frags = KVec::new();
+                // Only ever read (as a copy's source); at most a ping's
+                // answer long.
+                frags.push(Frag::mem(src.as_ptr().cast_mut(), len as u32), GFP_KERNEL)?;
+                Ok(frags)
+            }
+            Payload::None if len == 0 => Ok(KVec::new()),
+            Payload::None => Err(EINVAL),
+        }
+    }
 }
 
 /// The event a message gives when it is done (`lnet_finalize`'s).
@@ -120,6 +150,17 @@ impl Tx {
         })
     }
 
+    /// The LNet header, `None` for a NOOP.
+    pub(crate) fn lnet_hdr(&self) -> Option<LnetHdr> {
+        let raw = self.head.get(KSOCK_MSG_HDR_SIZE..self.head_len)?;
+        LnetHdr::decode(raw).ok()
+    }
+
+    /// The payload.
+    pub(crate) fn payload(&self) -> &Payload {
+        &self.payload
+    }
+
     /// Writes the message to `sock`.
     pub(crate) fn send(&self, sock: &Socket) -> Result {
         sock.send_all(&self.head[..self.head_len])?;
@@ -137,6 +178,82 @@ impl Tx {
                 ev.status = e.to_errno();
             }
             md.event(ev, last);
+        }
+    }
+}
+
+/// The messages waiting for a sending thread.
+#[derive(Default)]
+struct Queued {
+    txs: KVec<Tx>,
+    /// Set once the queue is closed: nothing is queued any more.
+    closed: bool,
+}
+
+/// A queue of messages and the thread that takes them.
+#[pin_data]
+pub(crate) struct TxQueue {
+    #[pin]
+    queued: Mutex<Queued>,
+    /// Wakes the thread.
+    #[pin]
+    cv: CondVar,
+}
+
+impl TxQueue {
+    /// An empty, open queue.
+    pub(crate) fn new() -> impl PinInit<Self> {
+        pin_init!(TxQueue {
+            queued <- kernel::new_mutex!(Queued::default()),
+            cv <- kernel::new_condvar!(),
+        })
+    }
+
+    /// Queues `tx`. On a closed queue, or without the memory to queue it,
+    /// `tx` fails at once: it is completed with the error, which is
+    /// returned.
+    pub(crate) fn post(&self, tx: Tx) -> Result {
+        let mut q = self.queued.lock();
+        let room = if q.closed {
+            Err(errno::econnreset())
+        } else {
+            q.txs.reserve(1, GFP_KERNEL).map_err(Error::from)
+        };
+        match room {
+            Ok(()) => {
+                // With the room reserved, this cannot fail.
+                let _ = q.txs.push(tx, GFP_KERNEL);
+                self.cv.notify_one();
+                Ok(())
+            }
+            Err(e) => {
+                drop(q);
+                tx.complete(Err(e));
+                Err(e)
+            }
+        }
+    }
+
+    /// Closes the queue: what is queued is still taken, nothing more is
+    /// queued.
+    pub(crate) fn close(&self) {
+        self.queued.lock().closed = true;
+        self.cv.notify_all();
+    }
+
+    /// Waits for messages and takes them all, in order; `None` once the
+    /// queue is closed and empty.
+    pub(crate) fn take(&self) -> Option<KVec<Tx>> {
+        let mut q = self.queued.lock();
+        while q.txs.is_empty() && !q.closed {
+            // Kernel threads take no signals: this only wakes on a
+            // notification.
+            let _ = self.cv.wait_interruptible(&mut q);
+        }
+        if q.txs.is_empty() {
+            None
+        } else {
+            Some(core::mem::take(&mut q.txs))
         }
     }
 }

@@ -23,6 +23,7 @@ struct fs_context;
 struct iattr;
 struct inode;
 struct kstat;
+struct page;
 struct rustre_debugfs;
 struct rustre_kthread;
 struct socket;
@@ -35,6 +36,22 @@ struct socket;
 struct rustre_timespec {
 	long long tv_sec;
 	long tv_nsec;
+};
+
+/**
+ * struct rustre_frag - a piece of memory that data moves to or from: @len
+ *	bytes at @addr (kernel virtual memory), or, when @page is set, @len
+ *	bytes at @offset in @page (which need not be mapped)
+ * @page: the page, or NULL
+ * @addr: the memory, when @page is NULL
+ * @offset: the offset in @page
+ * @len: the length
+ */
+struct rustre_frag {
+	struct page *page;
+	void *addr;
+	unsigned int offset;
+	unsigned int len;
 };
 
 /**
@@ -81,8 +98,8 @@ int rustre_setattr_prepare(struct dentry *dentry, struct iattr *attr);
 /*
  * socket.c: kernel TCP sockets over IPv4, in the initial network namespace.
  * Addresses and ports are in host byte order. Every function returns 0 or a
- * negative errno; rustre_sock_recv() returns -ECONNRESET at the end of the
- * stream.
+ * negative errno; rustre_sock_recv_frags() returns -ECONNRESET at the end
+ * of the stream.
  */
 int rustre_sock_listen(struct socket **sockp, unsigned int ip,
 		       unsigned short port, int backlog);
@@ -90,8 +107,10 @@ int rustre_sock_accept(struct socket *lsock, struct socket **sockp);
 int rustre_sock_connect(struct socket **sockp, unsigned short local_port,
 			unsigned int ip, unsigned short port,
 			unsigned int timeout_ms);
-int rustre_sock_send(struct socket *sock, const void *buf, unsigned long len);
-int rustre_sock_recv(struct socket *sock, void *buf, unsigned long len);
+int rustre_sock_send_frags(struct socket *sock,
+			   const struct rustre_frag *frags, unsigned int nr);
+int rustre_sock_recv_frags(struct socket *sock,
+			   const struct rustre_frag *frags, unsigned int nr);
 void rustre_sock_set_rcvtimeo(struct socket *sock, unsigned int timeout_ms);
 void rustre_sock_set_keepalive(struct socket *sock, int idle_s, int interval_s,
 			       int count, unsigned int user_timeout_ms);
@@ -141,6 +160,15 @@ struct rustre_debugfs *rustre_debugfs_create(const char *dir, const char *name,
 								   unsigned long size),
 					     void *ctx);
 void rustre_debugfs_remove(struct rustre_debugfs *file);
+
+/*
+ * frag.c: copies @len bytes from the fragments @src (@nsrc of them) to the
+ * fragments @dst (@ndst), which may overlap; -EINVAL when either holds
+ * fewer bytes.
+ */
+int rustre_frags_copy(const struct rustre_frag *dst, unsigned int ndst,
+		      const struct rustre_frag *src, unsigned int nsrc,
+		      unsigned long len);
 
 /* misc.c: wall-clock time, and a rate-limited kernel log line. */
 unsigned long long rustre_time_real_ns(void);

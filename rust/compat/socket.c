@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Kernel TCP sockets for LNet's socklnd: listen, accept, connect from a
- * chosen local port, and blocking send and receive of whole buffers.
+ * chosen local port, and blocking send and receive of whole buffers and of
+ * lists of fragments (kernel memory or pages).
  */
+#include <linux/bvec.h>
 #include <linux/in.h>
 #include <linux/net.h>
 #include <linux/socket.h>
@@ -13,6 +15,12 @@
 #include <net/tcp.h>
 
 #include "compat_internal.h"
+
+#ifndef ITER_DEST
+/* Before 6.1 the directions of an iov_iter were READ and WRITE. */
+#define ITER_SOURCE WRITE
+#define ITER_DEST READ
+#endif
 
 static int sock_new(struct socket **sockp)
 {
@@ -87,38 +95,67 @@ int rustre_sock_connect(struct socket **sockp, unsigned short local_port,
 	return 0;
 }
 
-int rustre_sock_send(struct socket *sock, const void *buf, unsigned long len)
+/*
+ * Moves one fragment: its memory as a kvec, or its page as a bio_vec, which
+ * the network stack maps (or, sending, may take by reference) itself.
+ */
+static int sock_frag(struct socket *sock, const struct rustre_frag *f,
+		     bool send)
 {
-	while (len) {
-		struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
-		struct msghdr msg = { .msg_flags = MSG_NOSIGNAL };
-		int rc = kernel_sendmsg(sock, &msg, &iov, 1, len);
+	unsigned int done = 0;
 
+	while (done < f->len) {
+		struct msghdr msg = { .msg_flags = send ? MSG_NOSIGNAL : 0 };
+		unsigned int len = f->len - done;
+		struct kvec kv = { .iov_base = f->addr + done, .iov_len = len };
+		struct bio_vec bv = {
+			.bv_page = f->page,
+			.bv_offset = f->offset + done,
+			.bv_len = len,
+		};
+		int rc;
+
+		if (f->page)
+			iov_iter_bvec(&msg.msg_iter, send ? ITER_SOURCE : ITER_DEST,
+				      &bv, 1, len);
+		else
+			iov_iter_kvec(&msg.msg_iter, send ? ITER_SOURCE : ITER_DEST,
+				      &kv, 1, len);
+		rc = send ? sock_sendmsg(sock, &msg) :
+			    sock_recvmsg(sock, &msg, MSG_WAITALL);
 		if (rc < 0)
 			return rc;
 		if (rc == 0)
 			return -ECONNRESET;
-		buf += rc;
-		len -= rc;
+		done += rc;
 	}
 	return 0;
 }
 
-int rustre_sock_recv(struct socket *sock, void *buf, unsigned long len)
+static int sock_frags(struct socket *sock, const struct rustre_frag *frags,
+		      unsigned int nr, bool send)
 {
-	while (len) {
-		struct kvec iov = { .iov_base = buf, .iov_len = len };
-		struct msghdr msg = { .msg_flags = 0 };
-		int rc = kernel_recvmsg(sock, &msg, &iov, 1, len, MSG_WAITALL);
+	unsigned int i;
 
-		if (rc < 0)
+	for (i = 0; i < nr; i++) {
+		int rc = sock_frag(sock, &frags[i], send);
+
+		if (rc)
 			return rc;
-		if (rc == 0)
-			return -ECONNRESET;
-		buf += rc;
-		len -= rc;
 	}
 	return 0;
+}
+
+int rustre_sock_send_frags(struct socket *sock,
+			   const struct rustre_frag *frags, unsigned int nr)
+{
+	return sock_frags(sock, frags, nr, true);
+}
+
+int rustre_sock_recv_frags(struct socket *sock,
+			   const struct rustre_frag *frags, unsigned int nr)
+{
+	return sock_frags(sock, frags, nr, false);
 }
 
 void rustre_sock_set_rcvtimeo(struct socket *sock, unsigned int timeout_ms)

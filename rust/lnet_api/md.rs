@@ -2,10 +2,11 @@
 
 //! [`MdBuf`]: a buffer lent to LNet as a memory descriptor, with its events.
 //!
-//! The buffer is a `KVVec` owned by the `MdBuf`, so its memory stays put
-//! and valid while LNet uses it; it comes back only once LNet has given the
-//! MD's last event ([`MdBuf::into_buffer`]), and dropping an `MdBuf`
-//! unlinks the MD and waits for that event before the memory is freed.
+//! The buffer (a `KVVec` or pages, see `memory.rs`) is owned by the
+//! `MdBuf`, so its memory stays put and valid while LNet uses it; it comes
+//! back only once LNet has given the MD's last event
+//! ([`MdBuf::into_buffer`]), and dropping an `MdBuf` unlinks the MD and
+//! waits for that event before the memory is freed.
 //! Events are counted by kind in a state shared with the handler, which
 //! holds its own reference until the last event.
 
@@ -15,6 +16,7 @@ use kernel::prelude::*;
 use kernel::sync::{Arc, CondVar, CondVarTimeoutResult, Mutex};
 use kernel::time::msecs_to_jiffies;
 
+use super::memory::MdMemory;
 use super::{bindings, to_result, ProcessId};
 
 /// The kinds of events an MD gets.
@@ -111,21 +113,26 @@ struct MdState {
     cv: CondVar,
 }
 
-/// A buffer lent to LNet as a memory descriptor.
-pub struct MdBuf {
+/// A linked MD: unlinked, and its last event waited for, when dropped.
+struct Linked {
     handle: u64,
     state: Arc<MdState>,
-    /// `None` once given back by `into_buffer`.
-    buf: Option<KVVec<u8>>,
 }
 
-impl MdBuf {
+/// A buffer lent to LNet as a memory descriptor.
+pub struct MdBuf<M: MdMemory = KVVec<u8>> {
+    /// Dropped first: LNet is done with `buf` before it goes.
+    md: Linked,
+    buf: M,
+}
+
+impl<M: MdMemory> MdBuf<M> {
     /// Lends `buf` to LNet as an MD that this node PUTs from or GETs into,
     /// for `threshold` events.
     ///
     /// # Errors
     /// `EINVAL` for a buffer over 1 MiB, `ENETDOWN`, `ENOMEM`.
-    pub fn bind(buf: KVVec<u8>, threshold: i32) -> Result<Self> {
+    pub fn bind(buf: M, threshold: i32) -> Result<Self> {
         Self::link(buf, threshold, MdOptions::default(), None)
     }
 
@@ -136,7 +143,7 @@ impl MdBuf {
     /// # Errors
     /// As [`MdBuf::bind`].
     pub fn attach(
-        buf: KVVec<u8>,
+        buf: M,
         threshold: i32,
         options: MdOptions,
         portal: u32,
@@ -153,7 +160,7 @@ impl MdBuf {
     }
 
     fn link(
-        mut buf: KVVec<u8>,
+        mut buf: M,
         threshold: i32,
         options: MdOptions,
         me: Option<(u32, ProcessId, u64, u64)>,
@@ -167,11 +174,12 @@ impl MdBuf {
         )?;
         // The handler's reference, released by the last event.
         let user_ptr = Arc::into_raw(state.clone()).cast_mut().cast::<c_void>();
+        let described = buf.describe()?;
         let md = bindings::lnet_md {
-            start: buf.as_mut_ptr().cast(),
-            length: u32::try_from(buf.len()).map_err(|_| EINVAL)?,
+            start: described.start,
+            length: described.length,
             threshold,
-            options: options.raw(),
+            options: options.raw() | described.options,
             handler: Some(md_handler),
             user_ptr,
         };
@@ -194,9 +202,8 @@ impl MdBuf {
             return Err(e);
         }
         Ok(MdBuf {
-            handle,
-            state,
-            buf: Some(buf),
+            md: Linked { handle, state },
+            buf,
         })
     }
 
@@ -219,7 +226,7 @@ impl MdBuf {
         // SAFETY: plain values.
         to_result(unsafe {
             bindings::lnet_put(
-                self.handle,
+                self.md.handle,
                 ack.into(),
                 target.raw(),
                 portal,
@@ -238,7 +245,7 @@ impl MdBuf {
     pub fn get(&self, target: ProcessId, portal: u32, match_bits: u64, offset: u32) -> Result {
         // SAFETY: plain values.
         to_result(unsafe {
-            bindings::lnet_get(self.handle, target.raw(), portal, match_bits, offset)
+            bindings::lnet_get(self.md.handle, target.raw(), portal, match_bits, offset)
         })
     }
 
@@ -250,10 +257,10 @@ impl MdBuf {
     /// `EAGAIN` on timeout, `EINTR` on a signal, `EIO` when the events did
     /// not come before the MD was unlinked, or a failed event's status.
     pub fn wait(&self, kind: EventKind, count: u32, timeout_ms: u32) -> Result<u32> {
-        let mut seen = self.state.seen.lock();
+        let mut seen = self.md.state.seen.lock();
         let mut left = msecs_to_jiffies(timeout_ms);
         while seen.counts[kind.index()] < count && !seen.unlinked {
-            match self.state.cv.wait_interruptible_timeout(&mut seen, left) {
+            match self.md.state.cv.wait_interruptible_timeout(&mut seen, left) {
                 CondVarTimeoutResult::Timeout => return Err(EAGAIN),
                 CondVarTimeoutResult::Signal { .. } => return Err(EINTR),
                 CondVarTimeoutResult::Woken { jiffies } => left = jiffies,
@@ -270,27 +277,22 @@ impl MdBuf {
 
     /// Unlinks the MD if it is still linked, waits for its last event, and
     /// gives the buffer back.
-    pub fn into_buffer(mut self) -> KVVec<u8> {
-        self.release();
-        self.buf.take().unwrap_or_else(KVVec::new)
+    pub fn into_buffer(self) -> M {
+        let MdBuf { md, buf } = self;
+        drop(md);
+        buf
     }
+}
 
+impl Drop for Linked {
     /// Unlinks the MD and waits, uninterruptibly, for its last event: after
     /// it, LNet no longer touches the buffer.
-    fn release(&mut self) {
+    fn drop(&mut self) {
         // SAFETY: plain value; ENOENT when the MD is already unlinked.
         let _ = unsafe { bindings::lnet_md_unlink(self.handle) };
         let mut seen = self.state.seen.lock();
         while !seen.unlinked {
             self.state.cv.wait(&mut seen);
-        }
-    }
-}
-
-impl Drop for MdBuf {
-    fn drop(&mut self) {
-        if self.buf.is_some() {
-            self.release();
         }
     }
 }

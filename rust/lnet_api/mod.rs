@@ -11,8 +11,10 @@
 use kernel::prelude::*;
 
 mod md;
+mod memory;
 
 pub use md::{EventKind, MdBuf, MdOptions};
+pub use memory::{MdMemory, Pages};
 
 /// The declarations generated from `lnet/api.h`.
 #[allow(

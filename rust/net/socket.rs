@@ -8,6 +8,7 @@ use kernel::error::to_result;
 use kernel::prelude::*;
 
 use crate::compat::bindings as c;
+use crate::frag::Frag;
 
 /// A kernel TCP socket, released when dropped.
 ///
@@ -70,10 +71,13 @@ impl Socket {
     /// Sends all of `buf`.
     ///
     /// # Errors
-    /// The errno of the send; the socket is then unusable.
+    /// The errno of the send; the socket is then unusable. `EINVAL` for a
+    /// buffer of 4 GiB or more.
     pub fn send_all(&self, buf: &[u8]) -> Result {
-        // SAFETY: `buf` is valid for reads of its length during the call.
-        to_result(unsafe { c::rustre_sock_send(self.raw.as_ptr(), buf.as_ptr().cast(), buf.len()) })
+        let len = u32::try_from(buf.len()).map_err(|_| EINVAL)?;
+        // SAFETY: `buf` is valid for reads of its length during the call;
+        // the fragment is only read.
+        unsafe { self.send_frags(&[Frag::mem(buf.as_ptr().cast_mut(), len)]) }
     }
 
     /// Fills all of `buf`.
@@ -82,35 +86,38 @@ impl Socket {
     /// `ECONNRESET` at the end of the stream, `EAGAIN` after the receive
     /// timeout, or the errno of the receive.
     pub fn recv_exact(&self, buf: &mut [u8]) -> Result {
-        // SAFETY: `buf` is valid for writes of its length during the call.
-        to_result(unsafe {
-            c::rustre_sock_recv(self.raw.as_ptr(), buf.as_mut_ptr().cast(), buf.len())
-        })
+        let len = u32::try_from(buf.len()).map_err(|_| EINVAL)?;
+        // SAFETY: `buf` is valid for writes of its length during the call,
+        // and we hold it exclusively.
+        unsafe { self.recv_frags(&[Frag::mem(buf.as_mut_ptr(), len)]) }
     }
 
-    /// Sends `len` bytes from `ptr`.
+    /// Sends the bytes of `frags`, in order.
     ///
     /// # Safety
-    /// `ptr` is valid for reads of `len` bytes during the call.
+    /// The fragments' memory is valid for reads during the call.
     ///
     /// # Errors
     /// The errno of the send.
-    pub unsafe fn send_raw(&self, ptr: *const u8, len: usize) -> Result {
-        // SAFETY: the caller's contract.
-        to_result(unsafe { c::rustre_sock_send(self.raw.as_ptr(), ptr.cast(), len) })
+    pub unsafe fn send_frags(&self, frags: &[Frag]) -> Result {
+        let (f, n) = Frag::raw(frags);
+        // SAFETY: `f` is an array of `n` fragments; their memory is the
+        // caller's contract.
+        to_result(unsafe { c::rustre_sock_send_frags(self.raw.as_ptr(), f, n) })
     }
 
-    /// Receives exactly `len` bytes into `ptr`.
+    /// Receives exactly as many bytes as `frags` hold into them, in order.
     ///
     /// # Safety
-    /// `ptr` is valid for writes of `len` bytes during the call, and nothing
-    /// reads or writes them meanwhile.
+    /// The fragments' memory is valid for writes during the call, and
+    /// nothing reads or writes it meanwhile.
     ///
     /// # Errors
     /// As [`Socket::recv_exact`].
-    pub unsafe fn recv_raw(&self, ptr: *mut u8, len: usize) -> Result {
-        // SAFETY: the caller's contract.
-        to_result(unsafe { c::rustre_sock_recv(self.raw.as_ptr(), ptr.cast(), len) })
+    pub unsafe fn recv_frags(&self, frags: &[Frag]) -> Result {
+        let (f, n) = Frag::raw(frags);
+        // SAFETY: as in `send_frags`.
+        to_result(unsafe { c::rustre_sock_recv_frags(self.raw.as_ptr(), f, n) })
     }
 
     /// Makes receives fail with `EAGAIN` after `timeout_ms` (0: never).
