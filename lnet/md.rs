@@ -174,12 +174,20 @@ impl Md {
         unsafe { rx.recv_frags(&frags) }
     }
 
-    /// Sends `len` bytes of the MD from `off` on `sock`.
-    pub(crate) fn send(&self, sock: &Socket, off: usize, len: usize) -> Result {
+    /// Whether it is made of pages (`LNET_MD_KIOV`).
+    pub(crate) fn is_kiov(&self) -> bool {
+        matches!(self.mem, Memory::Kiov(_))
+    }
+
+    /// Sends `len` bytes of the MD from `off` on `sock`; with `zerocopy`,
+    /// its pages by reference, and the caller then keeps a reference to the
+    /// MD until the peer has acknowledged them (see `socklnd/zc.rs`).
+    pub(crate) fn send(&self, sock: &Socket, off: usize, len: usize, zerocopy: bool) -> Result {
         let frags = self.frags(off, len)?;
         // SAFETY: as in `recv`; reading while a peer writes another part of
-        // the MD touches different bytes.
-        unsafe { sock.send_frags(&frags) }
+        // the MD touches different bytes. With `zerocopy`, the MD (so its
+        // memory) stays until the peer has the pages, the caller's promise.
+        unsafe { sock.send_frags(&frags, zerocopy) }
     }
 
     /// Gives `ev` to the handler now, or keeps it for the last reference

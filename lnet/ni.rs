@@ -44,6 +44,7 @@ use crate::peer::{ConnEntry, ConnTable};
 use crate::socklnd;
 use crate::socklnd::conn::{Conn, ConnInfo, Frame};
 use crate::socklnd::tx::{Payload, Tx, TxQueue};
+use crate::socklnd::zc::ZcTable;
 use crate::stats::Stats;
 use crate::wire::lnet::ctl::{PingResult, LNET_IOC_MAX_NIDS};
 use crate::wire::lnet::hdr::{LnetHdr, LnetMsg, WireHandle, LNET_HDR_SIZE};
@@ -121,6 +122,8 @@ impl Link for Route<'_> {
 pub(crate) struct Lnet {
     config: Config,
     stats: Arc<Stats>,
+    /// The zero-copy sends waiting for acknowledgements (`socklnd/zc.rs`).
+    zc: Arc<ZcTable>,
     nids: [Option<Nid>; MAX_NETWORKS],
     /// Who we are on each network: NID, PID and incarnation.
     locals: KVec<Local>,
@@ -183,10 +186,12 @@ impl Lnet {
                 })?)
             }
         };
+        let zc = Arc::pin_init(ZcTable::new(), GFP_KERNEL)?;
         let lnet = Arc::pin_init(
             pin_init!(Lnet {
                 config,
                 stats,
+                zc,
                 nids,
                 locals,
                 listener,
@@ -318,7 +323,7 @@ impl Lnet {
                 if c.tick() >= self.config.keepalive {
                     // A failure shows on the receiving side, which ends
                     // the connection.
-                    let _ = c.send_keepalive();
+                    c.send_keepalive();
                 }
             }
         }
@@ -329,7 +334,10 @@ impl Lnet {
     pub(crate) fn add_conn(self: &Arc<Self>, info: ConnInfo, sock: Socket) -> Result {
         let (idle, interval, count, user_timeout) = self.config.keepalive();
         sock.set_keepalive(idle, interval, count, user_timeout);
-        let conn = Arc::pin_init(Conn::new(info, sock, self.stats.clone()), GFP_KERNEL)?;
+        let conn = Arc::pin_init(
+            Conn::new(info, sock, self.stats.clone(), self.zc.clone()),
+            GFP_KERNEL,
+        )?;
         let dead = {
             let mut table = self.table.lock();
             if self.is_stopping() {
@@ -387,7 +395,7 @@ impl Lnet {
                     Frame::Lnet { hdr, zc_cookie } => {
                         self.handle(&**conn, hdr)?;
                         if zc_cookie != 0 {
-                            conn.send_zc_ack(zc_cookie)?;
+                            conn.send_zc_ack(zc_cookie);
                         }
                         Ok(())
                     }

@@ -11,7 +11,7 @@
 //! We keep no message pool and do not route, so `msgs_alloc`, `msgs_max`
 //! and the route counters are 0. The counters live as long as the module,
 //! across `lctl network down` and up. socklnd's keepalive counters are in
-//! `/sys/kernel/debug/socklnd/stats`.
+//! `/sys/kernel/debug/socklnd/stats`, with its zero-copy counters.
 
 use core::fmt::{self, Write};
 use core::sync::atomic::{AtomicU64, Ordering};
@@ -32,6 +32,8 @@ pub(crate) struct Stats {
     drop_length: AtomicU64,
     keepalives_sent: AtomicU64,
     keepalives_received: AtomicU64,
+    zc_sent: AtomicU64,
+    zc_acked: AtomicU64,
 }
 
 impl Stats {
@@ -61,6 +63,16 @@ impl Stats {
     /// A keepalive NOOP was received.
     pub(crate) fn keepalive_received(&self) {
         self.keepalives_received.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A payload was sent by reference (zero-copy), to be acknowledged.
+    pub(crate) fn zc_sent(&self) {
+        self.zc_sent.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The peer acknowledged a zero-copy send.
+    pub(crate) fn zc_acked(&self) {
+        self.zc_acked.fetch_add(1, Ordering::Relaxed);
     }
 
     /// A peer broke the protocol.
@@ -98,6 +110,8 @@ impl Show for SocklndStats {
             out,
             "keepalives_received {}",
             get(&self.0.keepalives_received)
-        )
+        )?;
+        writeln!(out, "zc_sent {}", get(&self.0.zc_sent))?;
+        writeln!(out, "zc_acked {}", get(&self.0.zc_acked))
     }
 }

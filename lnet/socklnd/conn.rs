@@ -16,6 +16,7 @@ use kernel::prelude::*;
 use kernel::sync::Arc;
 
 use super::tx::{Tx, TxQueue};
+use super::zc::ZcTable;
 use crate::errno;
 use crate::frag::Frag;
 use crate::lnd::{Ends, Link, Rx};
@@ -25,7 +26,7 @@ use crate::wire::codec::ByteOrder;
 use crate::wire::lnet::hdr::{LnetHdr, LNET_HDR_SIZE};
 use crate::wire::socklnd::hello::ConnType;
 use crate::wire::socklnd::msg::{
-    KsockMsgHdr, KsockMsgType, KSOCK_MSG_HDR_SIZE, SOCKNAL_KEEPALIVE_PING,
+    KsockMsgHdr, KsockMsgType, ZcAck, KSOCK_MSG_HDR_SIZE, SOCKNAL_KEEPALIVE_PING,
 };
 
 /// What the handshake established.
@@ -57,6 +58,9 @@ pub(crate) struct Conn {
     /// The socket.
     pub sock: Socket,
     stats: Arc<Stats>,
+    /// The zero-copy sends of every connection, waiting for their
+    /// acknowledgements.
+    zc: Arc<ZcTable>,
     /// What the sending thread sends.
     #[pin]
     queue: TxQueue,
@@ -76,11 +80,17 @@ pub(crate) enum Frame {
 
 impl Conn {
     /// A new connection over `sock`.
-    pub(crate) fn new(info: ConnInfo, sock: Socket, stats: Arc<Stats>) -> impl PinInit<Self> {
+    pub(crate) fn new(
+        info: ConnInfo,
+        sock: Socket,
+        stats: Arc<Stats>,
+        zc: Arc<ZcTable>,
+    ) -> impl PinInit<Self> {
         pin_init!(Conn {
             info,
             sock,
             stats,
+            zc,
             queue <- TxQueue::new(),
             idle: AtomicU32::new(0),
         })
@@ -92,6 +102,12 @@ impl Conn {
     pub(crate) fn close(&self) {
         self.sock.shutdown();
         self.queue.close();
+        self.zc.conn_closed(self.key());
+    }
+
+    /// The connection's key in the zero-copy table: its address.
+    fn key(&self) -> usize {
+        core::ptr::from_ref(self) as usize
     }
 
     /// The sending thread: writes the queued messages in order until the
@@ -99,25 +115,43 @@ impl Conn {
     pub(crate) fn transmit(&self) {
         let mut res = Ok(());
         while let Some(batch) = self.queue.take() {
-            for tx in batch {
-                if res.is_ok() {
-                    self.idle.store(0, Ordering::Relaxed);
-                    res = tx.send(&self.sock);
-                    match (res, tx.lnet_len()) {
-                        (Ok(()), Some(len)) => self.stats.sent(len),
-                        (Ok(()), None) => {}
-                        (Err(_), _) => self.close(),
-                    }
+            for mut tx in batch {
+                if res.is_err() {
+                    tx.complete(res);
+                    continue;
                 }
-                tx.complete(res);
+                self.idle.store(0, Ordering::Relaxed);
+                // Registered before the write: the acknowledgement may come
+                // before the write returns.
+                let zc = tx
+                    .zero_copy_worth()
+                    .then(|| self.zc.register(self.info.peer_nid, self.key()).ok())
+                    .flatten();
+                if let Some(cookie) = zc {
+                    tx.set_zc_cookie(cookie);
+                }
+                res = tx.send(&self.sock);
+                match (res, tx.lnet_len()) {
+                    (Ok(()), Some(len)) => self.stats.sent(len),
+                    (Ok(()), None) => {}
+                    (Err(_), _) => self.close(),
+                }
+                match zc {
+                    Some(cookie) => {
+                        if res.is_ok() {
+                            self.stats.zc_sent();
+                        }
+                        self.zc.written(cookie, tx, res);
+                    }
+                    None => tx.complete(res),
+                }
             }
         }
     }
 
     /// Acknowledges the zero-copy send `cookie` of the peer with a NOOP.
-    pub(crate) fn send_zc_ack(&self, cookie: u64) -> Result {
-        self.post(Tx::noop(cookie)?);
-        Ok(())
+    pub(crate) fn send_zc_ack(&self, cookie: u64) {
+        self.post(Tx::noop(cookie));
     }
 
     /// Counts one more second of idleness; returns the seconds since the
@@ -128,10 +162,9 @@ impl Conn {
 
     /// Sends a keepalive NOOP (V3: cookie [`SOCKNAL_KEEPALIVE_PING`]), which
     /// keeps NAT and firewall state alive and finds a dead peer.
-    pub(crate) fn send_keepalive(&self) -> Result {
-        self.send_zc_ack(SOCKNAL_KEEPALIVE_PING)?;
+    pub(crate) fn send_keepalive(&self) {
+        self.send_zc_ack(SOCKNAL_KEEPALIVE_PING);
         self.stats.keepalive_sent();
-        Ok(())
     }
 
     /// Reads the next message's headers, checking them.
@@ -142,13 +175,19 @@ impl Conn {
         let mut head = [0u8; KSOCK_MSG_HDR_SIZE];
         self.sock.recv_exact(&mut head)?;
         let ksh = KsockMsgHdr::decode(&head, self.info.order).map_err(|e| self.malformed(e))?;
-        match ksh.msg_type {
-            KsockMsgType::Noop => {
-                if ksh.zc_cookies[1] == SOCKNAL_KEEPALIVE_PING {
-                    self.stats.keepalive_received();
+        match ksh.zc_ack() {
+            ZcAck::None => {}
+            ZcAck::Keepalive => self.stats.keepalive_received(),
+            ack => {
+                // Acknowledgements of nothing (of sends whose connection
+                // closed) are ignored.
+                for _ in 0..self.zc.acked(self.info.peer_nid, ack) {
+                    self.stats.zc_acked();
                 }
-                Ok(Frame::Noop)
             }
+        }
+        match ksh.msg_type {
+            KsockMsgType::Noop => Ok(Frame::Noop),
             KsockMsgType::Lnet => {
                 let mut raw = [0u8; LNET_HDR_SIZE];
                 self.sock.recv_exact(&mut raw)?;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! socklnd, LNet's TCP transport: the handshake of each new connection, from
-//! either side, the connections themselves ([`conn`]) and the messages
-//! queued on them ([`tx`]).
+//! either side, the connections themselves ([`conn`]), the messages
+//! queued on them ([`tx`]) and the zero-copy sends waiting for the peer's
+//! acknowledgement ([`zc`]).
 //!
 //! The connecting side sends the acceptor's request and its HELLO (protocol
 //! version 3, a typed connection; version 2 again to a peer that answers in
@@ -12,6 +13,7 @@
 
 pub(crate) mod conn;
 pub(crate) mod tx;
+pub(crate) mod zc;
 
 use kernel::prelude::*;
 

@@ -20,6 +20,7 @@
 use kernel::prelude::*;
 use kernel::sync::{Arc, CondVar, Mutex};
 
+use super::zc::ZC_MIN_PAYLOAD;
 use crate::errno;
 use crate::frag::Frag;
 use crate::md::{Event, Md};
@@ -84,10 +85,16 @@ pub(crate) struct TxEvent {
 
 /// A message to send.
 pub(crate) struct Tx {
-    head: [u8; HEAD_MAX],
-    head_len: usize,
+    msg_type: KsockMsgType,
+    /// The peer's zero-copy send that this message acknowledges (0: none).
+    ack_cookie: u64,
+    /// The encoded LNet header, for an LNET message.
+    lnet: [u8; LNET_HDR_SIZE],
     payload: Payload,
     event: Option<TxEvent>,
+    /// The cookie the peer is asked to acknowledge, once the sending
+    /// thread sends the payload by reference (0: it does not).
+    zc_cookie: u64,
 }
 
 impl Tx {
@@ -95,55 +102,42 @@ impl Tx {
     /// `payload`, then `payload`; `event` is given when it is done.
     ///
     /// # Errors
-    /// `EINVAL` when a header cannot be encoded; `event` is then given
+    /// `EINVAL` when the header cannot be encoded; `event` is then given
     /// with that status.
     pub(crate) fn lnet(hdr: &LnetHdr, payload: Payload, event: Option<TxEvent>) -> Result<Tx> {
         let mut tx = Tx {
-            head: [0; HEAD_MAX],
-            head_len: HEAD_MAX,
+            msg_type: KsockMsgType::Lnet,
+            ack_cookie: 0,
+            lnet: [0; LNET_HDR_SIZE],
             payload,
             event,
+            zc_cookie: 0,
         };
-        let encoded = tx.encode_msg_hdr(KsockMsgType::Lnet, 0).and_then(|()| {
-            hdr.encode(&mut tx.head[KSOCK_MSG_HDR_SIZE..])
-                .map_err(|_| EINVAL)
-        });
-        match encoded {
+        match hdr.encode(&mut tx.lnet) {
             Ok(()) => Ok(tx),
-            Err(e) => {
-                tx.complete(Err(e));
-                Err(e)
+            Err(_) => {
+                tx.complete(Err(EINVAL));
+                Err(EINVAL)
             }
         }
     }
 
     /// A NOOP that acknowledges the peer's zero-copy send `cookie` (or,
     /// with `SOCKNAL_KEEPALIVE_PING`, is a keepalive).
-    pub(crate) fn noop(cookie: u64) -> Result<Tx> {
-        let mut tx = Tx {
-            head: [0; HEAD_MAX],
-            head_len: KSOCK_MSG_HDR_SIZE,
+    pub(crate) fn noop(cookie: u64) -> Tx {
+        Tx {
+            msg_type: KsockMsgType::Noop,
+            ack_cookie: cookie,
+            lnet: [0; LNET_HDR_SIZE],
             payload: Payload::None,
             event: None,
-        };
-        tx.encode_msg_hdr(KsockMsgType::Noop, cookie)?;
-        Ok(tx)
-    }
-
-    /// Encodes the socklnd header, which acknowledges `ack_cookie`.
-    fn encode_msg_hdr(&mut self, msg_type: KsockMsgType, ack_cookie: u64) -> Result {
-        KsockMsgHdr {
-            msg_type,
-            csum: 0,
-            zc_cookies: [0, ack_cookie],
+            zc_cookie: 0,
         }
-        .encode(&mut self.head)
-        .map_err(|_| EINVAL)
     }
 
     /// The payload's length for an LNet message, `None` for a NOOP.
     pub(crate) fn lnet_len(&self) -> Option<usize> {
-        (self.head_len == HEAD_MAX).then(|| match &self.payload {
+        (self.msg_type == KsockMsgType::Lnet).then(|| match &self.payload {
             Payload::None => 0,
             Payload::Md { len, .. } => *len,
             Payload::Buf(b) => b.len(),
@@ -152,8 +146,9 @@ impl Tx {
 
     /// The LNet header, `None` for a NOOP.
     pub(crate) fn lnet_hdr(&self) -> Option<LnetHdr> {
-        let raw = self.head.get(KSOCK_MSG_HDR_SIZE..self.head_len)?;
-        LnetHdr::decode(raw).ok()
+        (self.msg_type == KsockMsgType::Lnet)
+            .then(|| LnetHdr::decode(&self.lnet).ok())
+            .flatten()
     }
 
     /// The payload.
@@ -161,12 +156,38 @@ impl Tx {
         &self.payload
     }
 
+    /// Whether the payload is pages worth sending by reference.
+    pub(crate) fn zero_copy_worth(&self) -> bool {
+        matches!(&self.payload, Payload::Md { md, len, .. } if *len >= ZC_MIN_PAYLOAD && md.is_kiov())
+    }
+
+    /// Sends the payload by reference, asking the peer to acknowledge
+    /// `cookie` (see `zc.rs`).
+    pub(crate) fn set_zc_cookie(&mut self, cookie: u64) {
+        self.zc_cookie = cookie;
+    }
+
     /// Writes the message to `sock`.
     pub(crate) fn send(&self, sock: &Socket) -> Result {
-        sock.send_all(&self.head[..self.head_len])?;
+        let mut head = [0u8; HEAD_MAX];
+        KsockMsgHdr {
+            msg_type: self.msg_type,
+            csum: 0,
+            zc_cookies: [self.zc_cookie, self.ack_cookie],
+        }
+        .encode(&mut head)
+        .map_err(|_| EINVAL)?;
+        let head_len = match self.msg_type {
+            KsockMsgType::Noop => KSOCK_MSG_HDR_SIZE,
+            KsockMsgType::Lnet => {
+                head[KSOCK_MSG_HDR_SIZE..].copy_from_slice(&self.lnet);
+                HEAD_MAX
+            }
+        };
+        sock.send_all(&head[..head_len])?;
         match &self.payload {
             Payload::None => Ok(()),
-            Payload::Md { md, off, len } => md.send(sock, *off, *len),
+            Payload::Md { md, off, len } => md.send(sock, *off, *len, self.zc_cookie != 0),
             Payload::Buf(b) => sock.send_all(b),
         }
     }

@@ -108,7 +108,8 @@ int rustre_sock_connect(struct socket **sockp, unsigned short local_port,
 			unsigned int ip, unsigned short port,
 			unsigned int timeout_ms);
 int rustre_sock_send_frags(struct socket *sock,
-			   const struct rustre_frag *frags, unsigned int nr);
+			   const struct rustre_frag *frags, unsigned int nr,
+			   int zerocopy);
 int rustre_sock_recv_frags(struct socket *sock,
 			   const struct rustre_frag *frags, unsigned int nr);
 void rustre_sock_set_rcvtimeo(struct socket *sock, unsigned int timeout_ms);

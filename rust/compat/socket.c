@@ -97,15 +97,18 @@ int rustre_sock_connect(struct socket **sockp, unsigned short local_port,
 
 /*
  * Moves one fragment: its memory as a kvec, or its page as a bio_vec, which
- * the network stack maps (or, sending, may take by reference) itself.
+ * the network stack maps itself. With @flags MSG_SPLICE_PAGES, a page is
+ * sent by reference where the device allows (the stack copies otherwise).
  */
 static int sock_frag(struct socket *sock, const struct rustre_frag *f,
-		     bool send)
+		     bool send, int flags)
 {
 	unsigned int done = 0;
 
 	while (done < f->len) {
-		struct msghdr msg = { .msg_flags = send ? MSG_NOSIGNAL : 0 };
+		struct msghdr msg = {
+			.msg_flags = send ? MSG_NOSIGNAL | flags : 0,
+		};
 		unsigned int len = f->len - done;
 		struct kvec kv = { .iov_base = f->addr + done, .iov_len = len };
 		struct bio_vec bv = {
@@ -133,12 +136,13 @@ static int sock_frag(struct socket *sock, const struct rustre_frag *f,
 }
 
 static int sock_frags(struct socket *sock, const struct rustre_frag *frags,
-		      unsigned int nr, bool send)
+		      unsigned int nr, bool send, int flags)
 {
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
-		int rc = sock_frag(sock, &frags[i], send);
+		int rc = sock_frag(sock, &frags[i], send,
+				   frags[i].page ? flags : 0);
 
 		if (rc)
 			return rc;
@@ -146,16 +150,28 @@ static int sock_frags(struct socket *sock, const struct rustre_frag *frags,
 	return 0;
 }
 
+/*
+ * With @zerocopy, pages are sent by reference: the caller must not change
+ * them until the peer has them all (socklnd's zero-copy acknowledgment).
+ * Kernels before 6.5 have no MSG_SPLICE_PAGES: their pages are copied.
+ */
 int rustre_sock_send_frags(struct socket *sock,
-			   const struct rustre_frag *frags, unsigned int nr)
+			   const struct rustre_frag *frags, unsigned int nr,
+			   int zerocopy)
 {
-	return sock_frags(sock, frags, nr, true);
+#ifdef HAVE_MSG_SPLICE_PAGES
+	int flags = zerocopy ? MSG_SPLICE_PAGES : 0;
+#else
+	int flags = 0;
+#endif
+
+	return sock_frags(sock, frags, nr, true, flags);
 }
 
 int rustre_sock_recv_frags(struct socket *sock,
 			   const struct rustre_frag *frags, unsigned int nr)
 {
-	return sock_frags(sock, frags, nr, false);
+	return sock_frags(sock, frags, nr, false, 0);
 }
 
 void rustre_sock_set_rcvtimeo(struct socket *sock, unsigned int timeout_ms)

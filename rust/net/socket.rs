@@ -77,7 +77,7 @@ impl Socket {
         let len = u32::try_from(buf.len()).map_err(|_| EINVAL)?;
         // SAFETY: `buf` is valid for reads of its length during the call;
         // the fragment is only read.
-        unsafe { self.send_frags(&[Frag::mem(buf.as_ptr().cast_mut(), len)]) }
+        unsafe { self.send_frags(&[Frag::mem(buf.as_ptr().cast_mut(), len)], false) }
     }
 
     /// Fills all of `buf`.
@@ -92,18 +92,21 @@ impl Socket {
         unsafe { self.recv_frags(&[Frag::mem(buf.as_mut_ptr(), len)]) }
     }
 
-    /// Sends the bytes of `frags`, in order.
+    /// Sends the bytes of `frags`, in order; with `zerocopy`, the pages
+    /// among them by reference where the kernel and the device allow.
     ///
     /// # Safety
-    /// The fragments' memory is valid for reads during the call.
+    /// The fragments' memory is valid for reads during the call; with
+    /// `zerocopy`, their pages stay unchanged until the peer has received
+    /// them.
     ///
     /// # Errors
     /// The errno of the send.
-    pub unsafe fn send_frags(&self, frags: &[Frag]) -> Result {
+    pub unsafe fn send_frags(&self, frags: &[Frag], zerocopy: bool) -> Result {
         let (f, n) = Frag::raw(frags);
         // SAFETY: `f` is an array of `n` fragments; their memory is the
         // caller's contract.
-        to_result(unsafe { c::rustre_sock_send_frags(self.raw.as_ptr(), f, n) })
+        to_result(unsafe { c::rustre_sock_send_frags(self.raw.as_ptr(), f, n, zerocopy.into()) })
     }
 
     /// Receives exactly as many bytes as `frags` hold into them, in order.

@@ -7,3 +7,4 @@
 /* #undef HAVE_IOP_MNT_IDMAP */
 /* #undef HAVE_IOP_USER_NS */
 /* #undef HAVE_KTHREAD_COMPLETE_AND_EXIT */
+/* #undef HAVE_MSG_SPLICE_PAGES */

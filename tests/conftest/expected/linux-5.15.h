@@ -7,3 +7,4 @@
 /* #undef HAVE_IOP_MNT_IDMAP */
 #define HAVE_IOP_USER_NS 1
 /* #undef HAVE_KTHREAD_COMPLETE_AND_EXIT */
+/* #undef HAVE_MSG_SPLICE_PAGES */

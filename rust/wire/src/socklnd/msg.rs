@@ -55,7 +55,47 @@ pub struct KsockMsgHdr {
     pub zc_cookies: [u64; 2],
 }
 
+/// The zero-copy acknowledgement a header carries (`ksocknal_handle_zcack`'s
+/// reading of `zc_cookies`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ZcAck {
+    /// None.
+    None,
+    /// A keepalive NOOP (cookie [`SOCKNAL_KEEPALIVE_PING`]).
+    Keepalive,
+    /// The cookies from the first to the second, inclusive (one cookie when
+    /// they are equal).
+    Range(u64, u64),
+    /// Two separate cookies.
+    Two(u64, u64),
+}
+
+impl ZcAck {
+    /// Whether `cookie` is acknowledged.
+    pub fn covers(&self, cookie: u64) -> bool {
+        match *self {
+            ZcAck::None | ZcAck::Keepalive => false,
+            ZcAck::Range(a, b) => (a..=b).contains(&cookie),
+            ZcAck::Two(a, b) => cookie == a || cookie == b,
+        }
+    }
+}
+
 impl KsockMsgHdr {
+    /// The acknowledgement this header carries: `zc_cookies[1]` of an LNET
+    /// message (piggy-backed); of a NOOP, `[1]` alone when `[0]` is 0, else
+    /// the range `[0]..=[1]`, or the two cookies when `[0]` is the larger.
+    pub fn zc_ack(&self) -> ZcAck {
+        let [c0, c1] = self.zc_cookies;
+        match (self.msg_type, c0, c1) {
+            (_, _, 0) => ZcAck::None,
+            (KsockMsgType::Noop, 0, SOCKNAL_KEEPALIVE_PING) => ZcAck::Keepalive,
+            (KsockMsgType::Lnet, _, c) | (KsockMsgType::Noop, 0, c) => ZcAck::Range(c, c),
+            (KsockMsgType::Noop, a, b) if a > b => ZcAck::Two(a, b),
+            (KsockMsgType::Noop, a, b) => ZcAck::Range(a, b),
+        }
+    }
+
     /// Decodes a header sent in `order`.
     ///
     /// # Errors
@@ -115,6 +155,30 @@ mod tests {
         assert_eq!(&buf[0..4], &[0xc0, 0, 0, 0]);
         assert_eq!(&buf[16..24], &[1, 0, 0, 0, 0, 0, 0, 0]);
         assert_eq!(KsockMsgHdr::decode(&buf, ByteOrder::Little), Ok(noop));
+    }
+
+    fn hdr(msg_type: KsockMsgType, zc_cookies: [u64; 2]) -> KsockMsgHdr {
+        KsockMsgHdr {
+            msg_type,
+            csum: 0,
+            zc_cookies,
+        }
+    }
+
+    #[test]
+    fn reads_zero_copy_acknowledgements_as_lustre_does() {
+        use KsockMsgType::{Lnet, Noop};
+        assert_eq!(hdr(Lnet, [7, 0]).zc_ack(), ZcAck::None);
+        assert_eq!(hdr(Noop, [0, 1]).zc_ack(), ZcAck::Keepalive);
+        assert_eq!(hdr(Noop, [0, 5]).zc_ack(), ZcAck::Range(5, 5));
+        // Piggy-backed on an LNET message, which may ask for one too.
+        assert_eq!(hdr(Lnet, [9, 5]).zc_ack(), ZcAck::Range(5, 5));
+        assert_eq!(hdr(Noop, [3, 6]).zc_ack(), ZcAck::Range(3, 6));
+        assert_eq!(hdr(Noop, [8, 4]).zc_ack(), ZcAck::Two(8, 4));
+        let range = hdr(Noop, [3, 6]).zc_ack();
+        assert!(range.covers(3) && range.covers(6) && !range.covers(7));
+        let two = hdr(Noop, [8, 4]).zc_ack();
+        assert!(two.covers(8) && two.covers(4) && !two.covers(5));
     }
 
     #[test]
