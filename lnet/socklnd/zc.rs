@@ -87,7 +87,7 @@ impl ZcTable {
     /// else it waits here for the acknowledgement.
     pub(crate) fn written(&self, cookie: u64, tx: Tx, res: Result) {
         let mut inner = self.inner.lock();
-        let waits = match inner.pending.get_mut(&cookie) {
+        let closed = match inner.pending.get_mut(&cookie) {
             Some(p) if res.is_ok() && !p.acked && !p.failed => {
                 p.tx = Some(tx);
                 return;
@@ -97,47 +97,41 @@ impl ZcTable {
         };
         inner.pending.remove(&cookie);
         drop(inner);
-        tx.complete(res.and(waits.map_or(Ok(()), Err)));
+        tx.complete(res.and(closed.map_or(Ok(()), Err)));
     }
 
     /// The acknowledgement `ack` came from `peer_nid`: completes the sends
     /// it covers. Returns how many it covered.
     pub(crate) fn acked(&self, peer_nid: u64, ack: ZcAck) -> usize {
-        let mut covered = 0;
-        loop {
-            let mut inner = self.inner.lock();
-            let mut done = None;
-            for (cookie, p) in inner.pending.iter_mut() {
-                if p.peer_nid != peer_nid || p.acked || !ack.covers(*cookie) {
-                    continue;
-                }
-                covered += 1;
-                p.acked = true;
-                if p.tx.is_some() {
-                    done = Some(*cookie);
-                    break;
-                }
-            }
-            // Written and acknowledged: done, outside the lock.
-            let Some(tx) = done
-                .and_then(|c| inner.pending.remove(&c))
-                .and_then(|p| p.tx)
-            else {
-                return covered;
-            };
-            drop(inner);
-            tx.complete(Ok(()));
-        }
+        let covers = |cookie, p: &mut Pending| {
+            let hit = p.peer_nid == peer_nid && !p.acked && ack.covers(cookie);
+            p.acked |= hit;
+            hit
+        };
+        self.settle(covers, Ok(()))
     }
 
     /// Connection `conn` closed: its sends not yet acknowledged fail.
     pub(crate) fn conn_closed(&self, conn: usize) {
+        let sent_on = |_, p: &mut Pending| {
+            let hit = p.conn == conn && !p.acked && !p.failed;
+            p.failed |= hit;
+            hit
+        };
+        self.settle(sent_on, Err(errno::econnreset()));
+    }
+
+    /// Marks the sends that `mark` picks (it returns true for those it
+    /// marks) and completes with `res` those already written, one at a
+    /// time, outside the lock. Returns how many were marked.
+    fn settle(&self, mut mark: impl FnMut(u64, &mut Pending) -> bool, res: Result) -> usize {
+        let mut marked = 0;
         loop {
             let mut inner = self.inner.lock();
             let mut done = None;
             for (cookie, p) in inner.pending.iter_mut() {
-                if p.conn == conn && !p.failed {
-                    p.failed = true;
+                if mark(*cookie, p) {
+                    marked += 1;
                     if p.tx.is_some() {
                         done = Some(*cookie);
                         break;
@@ -148,10 +142,10 @@ impl ZcTable {
                 .and_then(|c| inner.pending.remove(&c))
                 .and_then(|p| p.tx)
             else {
-                return;
+                return marked;
             };
             drop(inner);
-            tx.complete(Err(errno::econnreset()));
+            tx.complete(res);
         }
     }
 }

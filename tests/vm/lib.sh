@@ -38,3 +38,9 @@ start_server() {
 	done
 	fail "rustre-server did not start: $(cat /tmp/server.log)"
 }
+
+# Stop the rustre-server that start_server started.
+stop_server() {
+	kill $server
+	wait $server 2>/dev/null
+}

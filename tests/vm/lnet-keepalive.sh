@@ -36,7 +36,6 @@ sleep 2
 [ "$(sent)" = 0 ] || fail "keepalive=0 sent $(sent) keepalives"
 must rmmod lnet
 
-kill $server
-wait $server 2>/dev/null
+stop_server
 must rustre-test-net down
 exit 0

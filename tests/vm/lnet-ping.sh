@@ -61,7 +61,6 @@ must lctl network up
 must lctl ping 10.99.0.2@tcp >/dev/null
 must rmmod lnet
 
-kill $server
-wait $server 2>/dev/null
+stop_server
 must rustre-test-net down
 exit 0

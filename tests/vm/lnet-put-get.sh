@@ -42,7 +42,6 @@ modprobe test_lnet peer=10.99.0.2 2>/dev/null && fail "test_lnet ran with a bad 
 
 must lctl network down
 must rmmod lnet
-kill $server
-wait $server 2>/dev/null
+stop_server
 must rustre-test-net down
 exit 0

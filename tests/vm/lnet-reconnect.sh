@@ -41,7 +41,6 @@ must ip link set rt0 up
 ping_within 30 || fail "no ping after the link came back"
 
 must rmmod lnet
-kill $server
-wait $server 2>/dev/null
+stop_server
 must rustre-test-net down
 exit 0

@@ -31,7 +31,6 @@ must rmmod test_lnet
 
 must lctl network down
 must rmmod lnet
-kill $server
-wait $server 2>/dev/null
+stop_server
 must rustre-test-net down
 exit 0

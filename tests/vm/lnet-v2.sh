@@ -22,7 +22,6 @@ sleep 2
 must lctl ping 10.99.0.2@tcp >/dev/null
 must rmmod lnet
 
-kill $server
-wait $server 2>/dev/null
+stop_server
 must rustre-test-net down
 exit 0
