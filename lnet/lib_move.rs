@@ -14,7 +14,7 @@ use kernel::sync::Arc;
 
 use crate::api::bindings as api;
 use crate::klog::warn_ratelimited;
-use crate::lnd::{Link, Rx};
+use crate::lnd::{Ends, Link, Rx};
 use crate::md::{Event, MatchEntry, MdSpec, Op};
 use crate::ni::{Lnet, NidFmt, MD_COOKIE};
 use crate::socklnd::tx::{Payload, Tx, TxEvent};
@@ -72,7 +72,14 @@ impl Lnet {
             ptl_index: portal,
             offset,
         };
-        let hdr = self.hdr_to(route.ends(), msg, len)?;
+        let hdr = self.hdr_to(
+            Ends {
+                peer_pid: target.1,
+                ..route.ends()
+            },
+            msg,
+            len,
+        )?;
         let ev = Event {
             kind: api::LNET_EVENT_SEND,
             initiator: (hdr.src_nid, hdr.src_pid),
@@ -112,7 +119,14 @@ impl Lnet {
             src_offset: offset,
             sink_length,
         };
-        let hdr = self.hdr_to(route.ends(), msg, 0)?;
+        let hdr = self.hdr_to(
+            Ends {
+                peer_pid: target.1,
+                ..route.ends()
+            },
+            msg,
+            0,
+        )?;
         let ev = Event {
             kind: api::LNET_EVENT_SEND,
             initiator: (hdr.src_nid, hdr.src_pid),

@@ -32,6 +32,7 @@ use kernel::sync::Arc;
 mod acceptor;
 pub mod api;
 mod config;
+mod connd;
 mod ctl;
 mod lib_move;
 mod lnd;

@@ -7,17 +7,18 @@
 //! Threads: the acceptor (`lnet_acceptor`), two per connection, one
 //! receiving (`socknal_rx`), which handles each message it reads, and one
 //! sending (`socknal_tx`) what others queue (see `socklnd/tx.rs`), the
-//! loopback thread (`lnet_lo`, see `lolnd.rs`), and the keepalive thread
+//! loopback thread (`lnet_lo`, see `lolnd.rs`), the connection thread
+//! (`socknal_connd`, see `connd.rs`), and the keepalive thread
 //! (`socknal_reaper`), which queues a NOOP on a control connection idle for
 //! `keepalive` seconds.
 //!
-//! Locks, never nested: `table` (the connections), `sleep_lock` (what
-//! threads sleep on between polls), `connecting` (held
-//! while a connection set to a peer is set up, so that a peer gets one),
-//! `gets` (the outstanding pings, with `gets_cv` to wait for their REPLY),
-//! `mds` (the memory descriptors, see `md.rs`), and each connection's
-//! `queue`. No lock is held across socket I/O except `connecting`, and
-//! none while an event handler runs.
+//! Locks: `connecting`, held while a connection set to a peer is set up
+//! (so that a peer gets one), across socket I/O, and the others, which are
+//! never nested: `table` (the connections), `sleep_lock` (what threads
+//! sleep on between polls), `waiting` (the messages waiting for
+//! connections), `gets` (the outstanding pings, with `gets_cv` to wait for
+//! their REPLY), `mds` (the memory descriptors, see `md.rs`), and each
+//! connection's `queue`. No lock is held while an event handler runs.
 //!
 //! The PUTs, GETs, REPLYs and ACKs of the API's users are handled in
 //! `lib_move.rs`.
@@ -33,6 +34,7 @@ use kernel::time::msecs_to_jiffies;
 
 use crate::acceptor;
 use crate::config::{Accept, Config};
+use crate::connd::{PeerLink, Waiting};
 use crate::errno;
 use crate::klog::{real_time_ns, warn_ratelimited};
 use crate::kthread::KThread;
@@ -99,6 +101,8 @@ pub(crate) enum Route<'a> {
     Conn(Arc<Conn>),
     /// The loopback.
     Lo(LoLink<'a>),
+    /// The connection thread, until the peer is connected.
+    Peer(PeerLink<'a>),
 }
 
 impl Link for Route<'_> {
@@ -106,6 +110,7 @@ impl Link for Route<'_> {
         match self {
             Route::Conn(c) => c.ends(),
             Route::Lo(l) => l.ends(),
+            Route::Peer(p) => p.ends(),
         }
     }
 
@@ -113,6 +118,7 @@ impl Link for Route<'_> {
         match self {
             Route::Conn(c) => c.post(tx),
             Route::Lo(l) => l.post(tx),
+            Route::Peer(p) => p.post(tx),
         }
     }
 }
@@ -159,6 +165,15 @@ pub(crate) struct Lnet {
     /// The loopback thread.
     #[pin]
     lo_thread: Mutex<Option<KThread>>,
+    /// The messages waiting for connections (`connd.rs`).
+    #[pin]
+    pub(crate) waiting: Mutex<Waiting>,
+    /// Wakes the connection thread.
+    #[pin]
+    pub(crate) waiting_cv: CondVar,
+    /// The connection thread.
+    #[pin]
+    connd_thread: Mutex<Option<KThread>>,
 }
 
 impl Lnet {
@@ -208,9 +223,15 @@ impl Lnet {
                 mds <- kernel::new_mutex!(MdTable::default()),
                 lo <- TxQueue::new(),
                 lo_thread <- kernel::new_mutex!(None),
+                waiting <- kernel::new_mutex!(Waiting::default()),
+                waiting_cv <- kernel::new_condvar!(),
+                connd_thread <- kernel::new_mutex!(None),
             }),
             GFP_KERNEL,
         )?;
+        let l = lnet.clone();
+        let thread = KThread::spawn(c_str!("socknal_connd"), move || l.connd())?;
+        *lnet.connd_thread.lock() = Some(thread);
         let l = lnet.clone();
         let thread = KThread::spawn(c_str!("lnet_lo"), move || l.lo_deliver(&l.lo))?;
         *lnet.lo_thread.lock() = Some(thread);
@@ -272,6 +293,10 @@ impl Lnet {
             self.sleep_cv.notify_all();
         }
         if let Some(thread) = self.reaper.lock().take() {
+            thread.join();
+        }
+        self.stop_connd();
+        if let Some(thread) = self.connd_thread.lock().take() {
             thread.join();
         }
         let (live, dead) = {
@@ -594,38 +619,69 @@ impl Lnet {
     }
 
     /// Queues an LNet message without payload to `nid`, connecting first
-    /// if needed.
+    /// if needed: a ping waits for its answer anyway, and a peer it cannot
+    /// reach fails it at once.
     fn send(self: &Arc<Self>, nid: u64, msg: LnetMsg) -> Result {
-        let route = self.route(nid, 0)?;
+        let route = if self.is_local(nid) {
+            Route::Lo(LoLink::new(&self.lo, nid))
+        } else {
+            Route::Conn(self.conn_to(nid, 0)?)
+        };
         let hdr = self.hdr_to(route.ends(), msg, 0)?;
         route.post(Tx::lnet(&hdr, Payload::None, None)?);
         Ok(())
     }
 
+    /// Whether `nid` is `0@lo` or one of ours: the loopback's.
+    fn is_local(&self, nid: u64) -> bool {
+        nid == Nid::LO.as_u64() || self.nids().any(|n| n.as_u64() == nid)
+    }
+
     /// The way to `nid` for a message of `len` bytes of payload: the
-    /// loopback for `0@lo` and our own NIDs, else a connection, made first
-    /// if there is none.
-    pub(crate) fn route(self: &Arc<Self>, nid: u64, len: usize) -> Result<Route<'_>> {
-        if nid == Nid::LO.as_u64() || self.nids().any(|n| n.as_u64() == nid) {
-            Ok(Route::Lo(LoLink::new(&self.lo, nid)))
-        } else {
-            Ok(Route::Conn(self.conn_to(nid, len)?))
+    /// loopback for `0@lo` and our own NIDs, else a connection, else the
+    /// connection thread, which connects while the message waits.
+    ///
+    /// # Errors
+    /// `EHOSTUNREACH` for a NID on none of our networks.
+    pub(crate) fn route(&self, nid: u64, len: usize) -> Result<Route<'_>> {
+        if self.is_local(nid) {
+            return Ok(Route::Lo(LoLink::new(&self.lo, nid)));
         }
+        if let Some(conn) = self.connected(nid, len) {
+            return Ok(Route::Conn(conn));
+        }
+        let ends = Ends {
+            local_nid: self.local_for(nid)?.nid,
+            peer_nid: nid,
+            peer_pid: LNET_PID_LUSTRE,
+        };
+        Ok(Route::Peer(PeerLink::new(self, ends)))
+    }
+
+    /// The connection for a message of `len` bytes of payload to `nid`, if
+    /// it has connections.
+    pub(crate) fn connected(&self, nid: u64, len: usize) -> Option<Arc<Conn>> {
+        self.table.lock().pick(nid, LNET_HDR_SIZE + len)
+    }
+
+    /// Who we are on the network of `nid`.
+    fn local_for(&self, nid: u64) -> Result<&Local> {
+        let peer = Nid::from_u64(nid).map_err(|_| EINVAL)?;
+        self.locals
+            .iter()
+            .find(|l| Nid::from_u64(l.nid).is_ok_and(|n| n.net() == peer.net()))
+            .ok_or(errno::ehostunreach())
     }
 
     /// The connection for a message of `len` bytes of payload to `nid`,
     /// connecting first if there is none.
     fn conn_to(self: &Arc<Self>, nid: u64, len: usize) -> Result<Arc<Conn>> {
-        let size = LNET_HDR_SIZE + len;
-        // Not in the match: its guard would live through connect().
-        let picked = self.table.lock().pick(nid, size);
-        match picked {
-            Some(c) => Ok(c),
-            None => {
-                self.connect(nid)?;
-                self.table.lock().pick(nid, size).ok_or(errno::econnreset())
-            }
+        // Not in a match: the table's guard would live through connect().
+        if let Some(c) = self.connected(nid, len) {
+            return Ok(c);
         }
+        self.connect(nid)?;
+        self.connected(nid, len).ok_or(errno::econnreset())
     }
 
     /// The header of a message to the peer of `ends` with `len` bytes of
@@ -650,17 +706,12 @@ impl Lnet {
     /// does: control, bulk in, bulk out. When `nid` is connecting to us at
     /// the same time and wins the race (it answers "retry"), its
     /// connections are waited for instead.
-    fn connect(self: &Arc<Self>, nid: u64) -> Result {
+    pub(crate) fn connect(self: &Arc<Self>, nid: u64) -> Result {
         let _connecting = self.connecting.lock();
-        if self.table.lock().pick(nid, 0).is_some() {
+        if self.connected(nid, 0).is_some() {
             return Ok(());
         }
-        let peer = Nid::from_u64(nid).map_err(|_| EINVAL)?;
-        let local = self
-            .locals
-            .iter()
-            .find(|l| Nid::from_u64(l.nid).is_ok_and(|n| n.net() == peer.net()))
-            .ok_or(errno::ehostunreach())?;
+        let local = self.local_for(nid)?;
         self.connecting_to.store(nid, Ordering::Release);
         let res = self.connect_types(local, nid);
         self.connecting_to.store(0, Ordering::Release);
@@ -691,7 +742,7 @@ impl Lnet {
     fn wait_for_peer(&self, nid: u64) -> Result {
         let mut left = socklnd::HANDSHAKE_TIMEOUT_MS / RACE_POLL_MS;
         loop {
-            if self.table.lock().pick(nid, 0).is_some() {
+            if self.connected(nid, 0).is_some() {
                 return Ok(());
             }
             let mut guard = self.sleep_lock.lock();

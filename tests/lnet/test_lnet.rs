@@ -240,9 +240,11 @@ fn transfer<M: TestMemory>(peer: ProcessId, first: u64, size: usize, inflight: u
         let buf = pattern(bits(i), size)?;
         sums.push(checksum(&buf), GFP_KERNEL)?;
         // SEND and ACK.
-        let md = MdBuf::bind(M::holding(buf)?, 2)?;
+        mds.push(MdBuf::bind(M::holding(buf)?, 2)?, GFP_KERNEL)?;
+    }
+    // All at once, once the buffers are made.
+    for (i, md) in mds.iter().enumerate() {
         md.put(true, peer, RUSTRE_ECHO_PORTAL, bits(i), 0, 0)?;
-        mds.push(md, GFP_KERNEL)?;
     }
     // lnet_put() queues and returns: a peer that reads nothing meanwhile
     // (see tests/vm/lnet-tx-queue.sh) does not stop this line.

@@ -1,9 +1,10 @@
 # lnet.ko's sends never wait for the network: with rustre-server stopped
-# (SIGSTOP: it reads nothing, its socket buffers fill), test_lnet.ko still
-# queues 32 PUTs of 1 MiB (far more than the sockets hold) and says so;
-# once the server runs again, every PUT is ACKed and its data comes back
-# intact. With senders that wrote to the socket themselves, the module's
-# load would stop in the first PUTs that do not fit.
+# (SIGSTOP: it answers no handshake, reads nothing, its socket buffers
+# fill) and no connection made yet, test_lnet.ko still queues 32 PUTs of
+# 1 MiB (far more than the sockets hold) and says so; once the server runs
+# again, the connections are made, every PUT is ACKed and its data comes
+# back intact. With senders that connected or wrote to the socket
+# themselves, the module's load would stop in the first PUT.
 . /rustre/lib.sh
 
 command -v rustre-server >/dev/null || { echo "no rustre-server for this architecture"; exit 77; }
@@ -11,9 +12,11 @@ command -v rustre-server >/dev/null || { echo "no rustre-server for this archite
 must rustre-test-net up
 start_server
 must modprobe lnet 'networks=tcp(rt0)'
-# The connections are made while the server runs.
-must lctl ping 10.99.0.2@tcp >/dev/null
+must lctl network up
 
+# No connection yet: the PUTs wait for socknal_connd, whose handshake the
+# stopped server answers only once it runs again (within the handshake's
+# 5 s).
 kill -STOP $server
 dmesg_mark
 modprobe test_lnet peer=10.99.0.2@tcp flood=32 &
