@@ -12,7 +12,11 @@ use crate::lnet::ctl::{ListNids, PingRequest, PingResult};
 use crate::lnet::hdr::LnetHdr;
 use crate::lnet::networks::Networks;
 use crate::lnet::ping::PingInfo;
-use crate::lustre::cfg::{CfgMarker, LmvDesc, LovDesc, LustreCfg};
+use crate::lustre::cfg::{
+    CfgMarker, LcfgBuf, LmvDesc, LovDesc, LustreCfg, LustreCfgSpec, CFG_MARKER_SIZE, CM_START,
+    LCFG_MARKER,
+};
+use crate::lustre::client_log::ClientLogReader;
 use crate::lustre::dir::DirPage;
 use crate::lustre::fid::LuFid;
 use crate::lustre::ldlm::{LayoutIntent, LdlmIntent, LdlmReply, LdlmRequest};
@@ -170,8 +174,29 @@ pub fn llog(buf: &[u8]) {
     }
 }
 
-/// A configuration record and its buffers.
+/// A configuration record and its buffers, and what a client reads in it
+/// (inside and outside a marked group).
 pub fn lustre_cfg(buf: &[u8]) {
+    let _ = ClientLogReader::default().record(buf);
+    let mut marker = [0u8; CFG_MARKER_SIZE];
+    let mut start = [0u8; 256];
+    let mut in_group = ClientLogReader::default();
+    let started = CfgMarker {
+        cm_flags: CM_START,
+        ..CfgMarker::default()
+    }
+    .encode(&mut marker)
+    .and_then(|()| {
+        LustreCfgSpec {
+            command: LCFG_MARKER,
+            nid: 0,
+            bufs: &[LcfgBuf::Bytes(&[]), LcfgBuf::Bytes(&marker)],
+        }
+        .encode(&mut start)
+    })
+    .and_then(|len| in_group.record(&start[..len]));
+    assert!(started == Ok(None), "a START marker is read");
+    let _ = in_group.record(buf);
     if let Ok(cfg) = LustreCfg::decode(buf) {
         for i in 0..cfg.bufcount() + 2 {
             let _ = cfg.string(i);

@@ -176,6 +176,8 @@ pub struct LustreCfg<'a> {
     pub flags: u32,
     /// A NID (`LCFG_ADD_UUID`), in the 64-bit encoding.
     pub nid: u64,
+    /// The byte order of the record, for the structures in its buffers.
+    pub order: ByteOrder,
     bufcount: usize,
     buflens: [u32; LUSTRE_CFG_MAX_BUFCOUNT],
     data: &'a [u8],
@@ -221,6 +223,7 @@ impl<'a> LustreCfg<'a> {
             num: f.u32(8)?,
             flags: f.u32(12)?,
             nid: f.u64(16)?,
+            order,
             bufcount,
             buflens,
             data,

@@ -42,6 +42,8 @@ pub const ERANGE: i32 = 34;
 pub const ENAMETOOLONG: i32 = 36;
 /// `ENOTEMPTY`.
 pub const ENOTEMPTY: i32 = 39;
+/// `EBADR`: a log read past its end.
+pub const EBADR: i32 = 53;
 /// `ENODATA`: no such extended attribute.
 pub const ENODATA: i32 = 61;
 /// `EPROTO`: a malformed message.

@@ -37,8 +37,14 @@ pub mod mgs;
 /// Llog files: headers and records (`llog_log_hdr`, `llog_rec_hdr`).
 pub mod llog;
 
+/// Reading a log from a server, chunk by chunk.
+pub mod llog_read;
+
 /// Configuration records (`lustre_cfg`, `cfg_marker`).
 pub mod cfg;
+
+/// The client configuration log, as a client reads it.
+pub mod client_log;
 
 /// The error numbers carried on the wire.
 pub mod errno;

@@ -10,5 +10,9 @@ pub mod format;
 pub mod msg;
 /// RPC opcodes.
 pub mod opcode;
+/// Building a whole message.
+pub mod pack;
 /// The portals of the services.
 pub mod portal;
+/// The kinds of target.
+pub mod target;
