@@ -9,10 +9,12 @@ use rustre_lnet::wire::lnet::LNET_PID_LUSTRE;
 use rustre_lnet::wire::lustre::connect_flags::{
     OBD_CONNECT_AT, OBD_CONNECT_FULL20, OBD_CONNECT_VERSION,
 };
+use rustre_lnet::wire::lustre::errno::EBADR;
 use rustre_lnet::wire::lustre::ldlm::{
     LdlmLockDesc, LdlmReply, LdlmRequest, LockMode, LDLM_PLAIN, LDLM_REQUEST_SIZE,
 };
-use rustre_lnet::wire::lustre::llog::{LlogHeader, LlogRecords, LLOG_MIN_CHUNK_SIZE, OBD_CFG_REC};
+use rustre_lnet::wire::lustre::llog::LlogHeader;
+use rustre_lnet::wire::lustre::llog_read::LlogCursor;
 use rustre_lnet::wire::lustre::mgs::{LlogdBody, LLOGD_BODY_SIZE};
 use rustre_lnet::wire::lustre::obd::ObdConnectData;
 use rustre_lnet::wire::nid::Nid;
@@ -22,9 +24,6 @@ use rustre_lnet::wire::ptlrpc::portal::{
 };
 use rustre_lnet::{Node, ProcessId};
 use rustre_ptlrpc::{Error, Import, Message, PortalBuffers, TargetKind};
-
-/// `EBADR`: a log read past its end.
-const EBADR: i32 = 53;
 
 /// The Lustre version we announce: 2.15.0.
 const CLIENT_VERSION: u32 = 0x020f_0000;
@@ -155,14 +154,9 @@ impl Mgc {
             .imp
             .rpc(Opcode::LlogOriginHandleReadHeader, &[&llogd(&log)])?;
         let header = LlogHeader::decode(reply.buffer(1).unwrap_or(&[]))?;
+        let mut cursor = LlogCursor::new(log, header);
         let mut records = Vec::new();
-        let mut req = LlogdBody {
-            lgd_index: 1,
-            lgd_cur_offset: header.chunk_size() as u64,
-            lgd_len: LLOG_MIN_CHUNK_SIZE as u32,
-            ..log
-        };
-        while req.lgd_index <= header.last_index {
+        while let Some(req) = cursor.next_request() {
             let reply = match self
                 .imp
                 .rpc(Opcode::LlogOriginHandleNextBlock, &[&llogd(&req)])
@@ -171,21 +165,10 @@ impl Mgc {
                 r => r?,
             };
             let body = reply_llogd(&reply)?;
-            for rec in LlogRecords::new(reply.buffer(2).unwrap_or(&[])) {
-                let rec = rec?;
-                let index = rec.hdr.lrh_index;
-                if index >= req.lgd_index
-                    && rec.hdr.lrh_type == OBD_CFG_REC
-                    && header.is_live(index)
-                {
-                    records.push(rec.body.to_vec());
-                }
-            }
-            if body.lgd_saved_index < req.lgd_index || body.lgd_cur_offset <= req.lgd_cur_offset {
-                return Err(Error::Protocol("a log read that does not advance".into()));
-            }
-            req.lgd_index = body.lgd_saved_index + 1;
-            req.lgd_cur_offset = body.lgd_cur_offset;
+            cursor.chunk(&body, reply.buffer(2).unwrap_or(&[]), |rec| {
+                records.push(rec.to_vec());
+                Ok::<_, Error>(())
+            })?;
         }
         Ok(records)
     }

@@ -16,6 +16,7 @@ use rustre_lnet::wire::ptlrpc::format;
 use rustre_lnet::wire::ptlrpc::msg::{MsgHeader, MSGHDR_AT_SUPPORT};
 use rustre_lnet::wire::ptlrpc::opcode::Opcode;
 use rustre_lnet::wire::ptlrpc::portal::{LDLM_CB_REPLY_PORTAL, LDLM_CB_REQUEST_PORTAL};
+use rustre_lnet::wire::ptlrpc::target::TargetKind;
 use rustre_lnet::{Node, ProcessId};
 
 use crate::buffers::PortalBuffers;
@@ -52,35 +53,6 @@ fn next_xid() -> u64 {
         << 20;
     let _ = NEXT.compare_exchange(0, start, Ordering::Relaxed, Ordering::Relaxed);
     NEXT.fetch_add(XID_STEP, Ordering::Relaxed)
-}
-
-/// The kind of a target, which picks its connect and disconnect opcodes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TargetKind {
-    /// A management server.
-    Mgs,
-    /// A metadata target.
-    Mdt,
-    /// An object storage target.
-    Ost,
-}
-
-impl TargetKind {
-    fn connect_opc(self) -> Opcode {
-        match self {
-            TargetKind::Mgs => Opcode::MgsConnect,
-            TargetKind::Mdt => Opcode::MdsConnect,
-            TargetKind::Ost => Opcode::OstConnect,
-        }
-    }
-
-    fn disconnect_opc(self) -> Opcode {
-        match self {
-            TargetKind::Mgs => Opcode::MgsDisconnect,
-            TargetKind::Mdt => Opcode::MdsDisconnect,
-            TargetKind::Ost => Opcode::OstDisconnect,
-        }
-    }
 }
 
 /// What a connect established.

@@ -25,6 +25,7 @@ mod service;
 
 pub use buffers::PortalBuffers;
 pub use error::Error;
-pub use import::{Import, TargetKind, MSG_RESENT, XID_STEP};
+pub use import::{Import, MSG_RESENT, XID_STEP};
 pub use message::{pack, Message};
+pub use rustre_lnet::wire::ptlrpc::target::TargetKind;
 pub use service::{Corruption, Handler, Reply, Request, Service};

@@ -3,26 +3,18 @@
 
 use rustre_lnet::wire::codec::ByteOrder;
 use rustre_lnet::wire::error::WireError;
-use rustre_lnet::wire::ptlrpc::body::{PtlrpcBody, PTLRPC_BODY_SIZE};
-use rustre_lnet::wire::ptlrpc::msg::{msg_size, LustreMsg, LustreMsgMut, MsgHeader};
+use rustre_lnet::wire::ptlrpc::body::PtlrpcBody;
+use rustre_lnet::wire::ptlrpc::msg::{LustreMsg, MsgHeader};
+use rustre_lnet::wire::ptlrpc::pack::{pack as wire_pack, packed_size};
 
 /// Builds a message: `body` as buffer 0, then `bufs`.
 ///
 /// # Panics
 /// With more than 31 buffers or over 4 GiB, which no format has.
 pub fn pack(header: &MsgHeader, body: &PtlrpcBody, bufs: &[&[u8]]) -> Vec<u8> {
-    let mut lens = vec![PTLRPC_BODY_SIZE as u32];
-    lens.extend(bufs.iter().map(|b| b.len() as u32));
-    let size = msg_size(&lens).expect("a format's buffer count and size");
+    let size = packed_size(bufs).expect("a format's buffer count and size");
     let mut out = vec![0u8; size];
-    let mut m = LustreMsgMut::new(&mut out, &lens, header).expect("sized above");
-    body.encode(m.buffer_mut(0).expect("buffer 0"))
-        .expect("sized for the body");
-    for (i, b) in bufs.iter().enumerate() {
-        m.buffer_mut(i + 1)
-            .expect("counted above")
-            .copy_from_slice(b);
-    }
+    wire_pack(&mut out, header, body, bufs).expect("sized above");
     out
 }
 

@@ -9,14 +9,12 @@
 //! of that chunk's last record and the offset after it, and `-EBADR` past
 //! the end of the log.
 
+use rustre_lnet::wire::lustre::errno::EBADR;
 use rustre_lnet::wire::lustre::llog::{
     encode_llog_header, encode_llog_rec, llog_rec_size, LlogLogHdr, LlogRecords, LLOG_F_IS_PLAIN,
     LLOG_MIN_CHUNK_SIZE, LLOG_PAD_MAGIC, LLOG_REC_HDR_SIZE, LLOG_REC_TAIL_SIZE,
 };
 use rustre_lnet::wire::lustre::mgs::LlogdBody;
-
-/// `EBADR`: asked past the end of the log.
-pub const EBADR: i32 = 53;
 
 const CHUNK: usize = LLOG_MIN_CHUNK_SIZE;
 
