@@ -94,14 +94,24 @@ impl MdOptions {
     }
 }
 
+/// Where the data of the last PUT, GET or REPLY of an MD went or came
+/// from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Moved {
+    /// Its offset in the MD.
+    pub offset: u32,
+    /// Its length.
+    pub length: u32,
+}
+
 /// What the events of an MD have said so far.
 #[derive(Default)]
 struct Seen {
     counts: [u32; EventKind::ALL.len()],
     /// The first failed event's status.
     status: i32,
-    /// The bytes moved by the last PUT, REPLY or GET.
-    mlength: u32,
+    /// The last PUT, REPLY or GET.
+    moved: Moved,
     unlinked: bool,
 }
 
@@ -250,13 +260,13 @@ impl<M: MdMemory> MdBuf<M> {
     }
 
     /// Waits at most `timeout_ms` until at least `count` events of `kind`
-    /// have come (or the MD's last one), and returns the bytes moved by the
-    /// last PUT, GET or REPLY.
+    /// have come (or the MD's last one), and returns where the last PUT,
+    /// GET or REPLY moved its data.
     ///
     /// # Errors
     /// `EAGAIN` on timeout, `EINTR` on a signal, `EIO` when the events did
     /// not come before the MD was unlinked, or a failed event's status.
-    pub fn wait(&self, kind: EventKind, count: u32, timeout_ms: u32) -> Result<u32> {
+    pub fn wait(&self, kind: EventKind, count: u32, timeout_ms: u32) -> Result<Moved> {
         let mut seen = self.md.state.seen.lock();
         let mut left = msecs_to_jiffies(timeout_ms);
         while seen.counts[kind.index()] < count && !seen.unlinked {
@@ -272,7 +282,7 @@ impl<M: MdMemory> MdBuf<M> {
         if seen.counts[kind.index()] < count {
             return Err(EIO);
         }
-        Ok(seen.mlength)
+        Ok(seen.moved)
     }
 
     /// Unlinks the MD if it is still linked, waits for its last event, and
@@ -314,7 +324,10 @@ unsafe extern "C" fn md_handler(ev: *const bindings::lnet_event) {
         if let Some(kind) = EventKind::from_raw(ev.type_) {
             seen.counts[kind.index()] += 1;
             if matches!(kind, EventKind::Put | EventKind::Get | EventKind::Reply) {
-                seen.mlength = ev.mlength;
+                seen.moved = Moved {
+                    offset: ev.offset,
+                    length: ev.mlength,
+                };
             }
         }
         if ev.status != 0 && seen.status == 0 && ev.type_ != bindings::LNET_EVENT_UNLINK as i32 {

@@ -13,7 +13,7 @@ use kernel::prelude::*;
 mod md;
 mod memory;
 
-pub use md::{EventKind, MdBuf, MdOptions};
+pub use md::{EventKind, MdBuf, MdOptions, Moved};
 pub use memory::{MdMemory, Pages};
 
 /// The declarations generated from `lnet/api.h`.
@@ -28,6 +28,9 @@ pub use memory::{MdMemory, Pages};
 mod bindings {
     include!("../generated/lnet_api.rs");
 }
+
+/// The threshold of an MD that stays linked until it is unlinked.
+pub const MD_THRESH_INF: i32 = bindings::LNET_MD_THRESH_INF;
 
 /// A process on an LNet network.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -261,7 +261,7 @@ fn transfer<M: TestMemory>(peer: ProcessId, first: u64, size: usize, inflight: u
         mds.push(md, GFP_KERNEL)?;
     }
     for (i, (md, sum)) in mds.into_iter().zip(sums.iter()).enumerate() {
-        let got = md.wait(EventKind::Reply, 1, TIMEOUT_MS)?;
+        let got = md.wait(EventKind::Reply, 1, TIMEOUT_MS)?.length;
         let buf = md.into_buffer().bytes()?;
         if got as usize != size || checksum(&buf) != *sum {
             pr_err!("transfer {i}: got {got} bytes, checksum mismatch or short\n");
