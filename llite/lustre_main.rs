@@ -7,8 +7,9 @@
 //! `lnet.ko` and userspace (the wire protocol, the compat shim's Rust side,
 //! the VFS abstractions) lives in `rust/` and is compiled in here.
 //!
-//! So far the module registers the `lustre` file system type and checks the
-//! mount source; connecting to the servers is yet to come.
+//! So far the module registers the `lustre` file system type, and a mount
+//! reads the file system's configuration from the MGS and connects to its
+//! MDTs and OSTs; reading the namespace is yet to come.
 
 use kernel::prelude::*;
 
@@ -27,6 +28,27 @@ pub mod vfs;
 #[path = "../rust/lnet_api/mod.rs"]
 pub mod lnet_api;
 
+/// Error codes the kernel crate does not name.
+#[path = "../rust/errno.rs"]
+pub mod errno;
+
+/// Rate-limited logging and the wall-clock time.
+#[path = "../rust/klog.rs"]
+pub mod klog;
+
+#[path = "../ptlrpc/mod.rs"]
+mod ptlrpc;
+
+#[path = "../mgc/mod.rs"]
+mod mgc;
+
+#[path = "../mdc/mod.rs"]
+mod mdc;
+
+#[path = "../osc/mod.rs"]
+mod osc;
+
+mod mount;
 mod super_ops;
 
 module! {

@@ -3,8 +3,10 @@
 //! The `lustre` file system type: mount entry and the VFS operations of
 //! llite (Lustre's `llite/super25.c`, `llite/dcache.c`, `llite/file.c`).
 //!
-//! Mounting checks the source (`<mgsnid>[:<mgsnid>]:/<fsname>`) and then
-//! fails with `EOPNOTSUPP`, because the client cannot yet reach an MGS. The
+//! Mounting checks the source (`<mgsnid>[:<mgsnid>]:/<fsname>`), reads the
+//! file system's configuration from the MGS and connects to its MDTs and
+//! OSTs (`mount.rs`), then disconnects and fails with `EOPNOTSUPP`, because
+//! the client cannot yet read the namespace (the root FID). The
 //! dentry and inode operations are what llite will install on its super
 //! block; until a mount succeeds, nothing calls them.
 
@@ -36,11 +38,13 @@ impl FileSystem for LustreFs {
             );
             EINVAL
         })?;
-        pr_err!(
-            "mount: cannot mount {} from {} MGS node(s): the client cannot connect to servers yet\n",
-            source.fsname(),
-            source.mgs_nodes()
-        );
+        let fsname = source.fsname();
+        let cluuid = crate::mount::client_uuid()?;
+        let cluuid = cluuid.to_str().map_err(|_| EINVAL)?;
+        let config = crate::mount::read_config(&source, cluuid)?;
+        let targets = crate::mount::Targets::connect(fsname, &config, cluuid)?;
+        targets.disconnect();
+        pr_err!("mount: cannot mount {fsname}: reading the namespace is not done yet\n");
         Err(eopnotsupp())
     }
 
