@@ -2,9 +2,12 @@
 /*
  * Small helpers: wall-clock time and rate-limited logging (the kernel's
  * rate limit is a macro with state at each call site, so Rust shares one).
+ *
+ * This object is linked into both modules, so KBUILD_MODNAME names both
+ * ("lnet:lustre"); a line is prefixed with the name of the module that
+ * holds this copy, THIS_MODULE, which each module's link resolves.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
+#include <linux/module.h>
 #include <linux/printk.h>
 #include <linux/ratelimit.h>
 #include <linux/timekeeping.h>
@@ -22,5 +25,5 @@ void rustre_log_ratelimited(const char *line)
 				      DEFAULT_RATELIMIT_BURST);
 
 	if (__ratelimit(&rs))
-		pr_warn("%s\n", line);
+		pr_warn("%s: %s\n", module_name(THIS_MODULE), line);
 }

@@ -16,12 +16,14 @@ must() {
 # Succeed when the kernel log has a line matching the extended regex $1
 # that was logged after the mark set by dmesg_mark.
 dmesg_has() {
-	dmesg | sed -n "/rustre-test-mark-$mark_id/,\$p" | grep -Eq "$1"
+	dmesg | sed -n "/rustre-test-mark-$mark_id\$/,\$p" | grep -Eq "$1"
 }
 
-# Remember the current end of the kernel log (see dmesg_has).
+# Remember the current end of the kernel log (see dmesg_has). Each mark of
+# a test is unique (a counter: busybox's sh may not have $RANDOM).
 dmesg_mark() {
-	mark_id=$$.$RANDOM
+	mark_n=$((${mark_n:-0} + 1))
+	mark_id=$$-$mark_n
 	echo "rustre-test-mark-$mark_id" >/dev/kmsg
 }
 
