@@ -3,7 +3,8 @@
 //! What a mount does before the super block exists (Lustre's
 //! `lustre_fill_super` and `ll_fill_super` up to the root inode): find an
 //! MGS among the NIDs of the mount source, read the file system's client
-//! configuration from it, and connect to the MDTs and OSTs it names.
+//! configuration from it, connect to the MDTs and OSTs it names, and ask
+//! them for the root FID and the file system's statistics.
 //!
 //! As in Lustre, an OST that cannot be reached does not fail the mount
 //! (its stripes give errors until it comes back); an MDT does.
@@ -15,6 +16,7 @@ use crate::klog::real_time_ns;
 use crate::mdc::Mdc;
 use crate::mgc::{FsConfig, Mgc, TargetInfo};
 use crate::osc::Osc;
+use crate::wire::lustre::fid::LuFid;
 use crate::wire::mount_source::MountSource;
 
 /// A client UUID for one mount: unique per mount, in the UUID form
@@ -88,6 +90,25 @@ pub(crate) fn read_config(source: &MountSource<'_>, cluuid: &str) -> Result<FsCo
     Ok(config)
 }
 
+/// A file system's statistics, summed over its targets.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct FsStatfs {
+    /// KiB of the OSTs, in total.
+    pub(crate) kib_total: u64,
+    /// KiB free.
+    pub(crate) kib_free: u64,
+    /// KiB free for users.
+    pub(crate) kib_avail: u64,
+    /// The OSTs that answered.
+    pub(crate) osts: u32,
+    /// Inodes of the MDTs, in total.
+    pub(crate) files: u64,
+    /// Inodes free.
+    pub(crate) ffree: u64,
+    /// The MDTs that answered.
+    pub(crate) mdts: u32,
+}
+
 /// The connections of a mount to its targets.
 pub(crate) struct Targets {
     mdcs: KVec<Mdc>,
@@ -143,6 +164,34 @@ impl Targets {
             config.osts.len()
         );
         Ok(targets)
+    }
+
+    /// The FID of the root directory, from the first MDT.
+    ///
+    /// # Errors
+    /// `ENODEV` without an MDT; RPC errors.
+    pub(crate) fn root(&self) -> Result<LuFid> {
+        self.mdcs.first().ok_or(ENODEV)?.root()
+    }
+
+    /// The file system's statistics, as `statfs` gives them: the space of
+    /// the OSTs and the inodes of the MDTs, summed. A target that does not
+    /// answer is left out, as a target that could not be connected.
+    pub(crate) fn statfs(&self) -> FsStatfs {
+        let mut st = FsStatfs::default();
+        for s in self.oscs.iter().filter_map(|osc| osc.statfs().ok()) {
+            let kib = |blocks: u64| blocks.saturating_mul(s.os_bsize.into()) / 1024;
+            st.kib_total = st.kib_total.saturating_add(kib(s.os_blocks));
+            st.kib_free = st.kib_free.saturating_add(kib(s.os_bfree));
+            st.kib_avail = st.kib_avail.saturating_add(kib(s.os_bavail));
+            st.osts += 1;
+        }
+        for s in self.mdcs.iter().filter_map(|mdc| mdc.statfs().ok()) {
+            st.files = st.files.saturating_add(s.os_files);
+            st.ffree = st.ffree.saturating_add(s.os_ffree);
+            st.mdts += 1;
+        }
+        st
     }
 
     /// Disconnects from every target. A target that does not answer keeps

@@ -4,9 +4,10 @@
 //! llite (Lustre's `llite/super25.c`, `llite/dcache.c`, `llite/file.c`).
 //!
 //! Mounting checks the source (`<mgsnid>[:<mgsnid>]:/<fsname>`), reads the
-//! file system's configuration from the MGS and connects to its MDTs and
-//! OSTs (`mount.rs`), then disconnects and fails with `EOPNOTSUPP`, because
-//! the client cannot yet read the namespace (the root FID). The
+//! file system's configuration from the MGS, connects to its MDTs and OSTs
+//! and asks them for the root FID and their statistics (`mount.rs`), then
+//! disconnects and fails with `EOPNOTSUPP`, because the client cannot yet
+//! read the namespace (the root's attributes and entries). The
 //! dentry and inode operations are what llite will install on its super
 //! block; until a mount succeeds, nothing calls them.
 
@@ -43,7 +44,26 @@ impl FileSystem for LustreFs {
         let cluuid = cluuid.to_str().map_err(|_| EINVAL)?;
         let config = crate::mount::read_config(&source, cluuid)?;
         let targets = crate::mount::Targets::connect(fsname, &config, cluuid)?;
+        let root = targets.root();
+        let st = targets.statfs();
         targets.disconnect();
+        let root = root.inspect_err(|e| {
+            pr_err!(
+                "{fsname}: cannot get the root FID: error {}\n",
+                e.to_errno()
+            )
+        })?;
+        pr_info!("{fsname}: root {root}\n");
+        pr_info!(
+            "{fsname}: {} KiB available, {} free, of {} KiB on {} OSTs; {} of {} inodes free on {} MDTs\n",
+            st.kib_avail,
+            st.kib_free,
+            st.kib_total,
+            st.osts,
+            st.ffree,
+            st.files,
+            st.mdts
+        );
         pr_err!("mount: cannot mount {fsname}: reading the namespace is not done yet\n");
         Err(eopnotsupp())
     }

@@ -2,14 +2,19 @@
 
 //! osc: the client's connection to an OST (Lustre's `osc/osc_request.c`).
 //!
-//! An [`Osc`] is one OST's import; the object RPCs (bulk read and write,
-//! punch, attributes) follow.
+//! An [`Osc`] is one OST's import. So far it asks for the OST's
+//! statistics; the object RPCs (bulk read and write, punch, attributes)
+//! follow.
 
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
 use crate::ptlrpc::{Import, TargetKind};
+use crate::wire::lustre::obd::ObdStatfs;
 use crate::wire::nid::Nid;
+use crate::wire::ptlrpc::format;
+use crate::wire::ptlrpc::opcode::Opcode;
+use crate::wire::ptlrpc::portal::OST_CREATE_PORTAL;
 
 /// A connection to an OST.
 pub(crate) struct Osc {
@@ -25,6 +30,22 @@ impl Osc {
         let imp = Import::new(nid, TargetKind::Ost, uuid)?;
         imp.connect(cluuid, 0, 0)?;
         Ok(Osc { imp })
+    }
+
+    /// The OST's statistics: its space (`OST_STATFS`, which OSTs take on
+    /// their create portal).
+    ///
+    /// # Errors
+    /// RPC errors.
+    pub(crate) fn statfs(&self) -> Result<ObdStatfs> {
+        let reply = self.imp.rpc_on(
+            OST_CREATE_PORTAL,
+            Opcode::OstStatfs,
+            &format::OST_STATFS,
+            &[],
+            0,
+        )?;
+        Ok(ObdStatfs::decode(reply.buffer(1)?, reply.order())?)
     }
 
     /// Disconnects from the OST.

@@ -156,11 +156,30 @@ impl Import {
         bufs: &[&[u8]],
         reply_var: u32,
     ) -> Result<Reply> {
-        self.rpc_with(opc, 0, format, bufs, reply_var)
+        let portal = self.kind.request_portal();
+        self.rpc_with(portal, opc, 0, format, bufs, reply_var)
+    }
+
+    /// As [`Import::rpc`], to the target's request portal `portal`
+    /// instead of its main one (Lustre sends some RPCs to other services
+    /// of a target: an OST's statfs to its create portal).
+    ///
+    /// # Errors
+    /// As [`Import::rpc`].
+    pub(crate) fn rpc_on(
+        &self,
+        portal: u32,
+        opc: Opcode,
+        format: &RqFormat,
+        bufs: &[&[u8]],
+        reply_var: u32,
+    ) -> Result<Reply> {
+        self.rpc_with(portal, opc, 0, format, bufs, reply_var)
     }
 
     fn rpc_with(
         &self,
+        portal: u32,
         opc: Opcode,
         op_flags: u32,
         format: &RqFormat,
@@ -209,7 +228,7 @@ impl Import {
             }
             let mut request = KVVec::from_elem(0u8, size, GFP_KERNEL)?;
             pack(&mut request, &header, &body, bufs).map_err(|_| EINVAL)?;
-            match self.send(xid, request, reply_len, conn.at) {
+            match self.send(portal, xid, request, reply_len, conn.at) {
                 Ok((buf, moved)) => return self.check_reply(opc, format, conn.at, buf, moved),
                 Err(e) if e == EAGAIN => continue,
                 Err(e) => return Err(e),
@@ -226,7 +245,7 @@ impl Import {
         Err(etimedout())
     }
 
-    /// Sends `request` with XID `xid` once and waits for its final reply in
+    /// Sends `request` with XID `xid` to `portal` once and waits for its final reply in
     /// a buffer of `reply_len` bytes; early replies (at offset 0 when the
     /// target does adaptive timeouts) extend the wait.
     ///
@@ -234,6 +253,7 @@ impl Import {
     /// `EAGAIN` when no reply came in time; LNet's errors.
     fn send(
         &self,
+        portal: u32,
         xid: u64,
         request: KVVec<u8>,
         reply_len: usize,
@@ -255,7 +275,7 @@ impl Import {
             0,
         )?;
         let request = MdBuf::bind(request, 1)?;
-        request.put(false, self.target(), self.kind.request_portal(), xid, 0, 0)?;
+        request.put(false, self.target(), portal, xid, 0, 0)?;
         // A send that fails (no connection could be made) fails the RPC.
         request.wait(EventKind::Send, 1, REPLY_TIMEOUT_MS)?;
         let mut puts = 1;
@@ -352,6 +372,7 @@ impl Import {
         };
         let opc = self.kind.connect_opc();
         let reply = self.rpc_with(
+            self.kind.request_portal(),
             opc,
             flags,
             &format::CONNECT,
