@@ -4,7 +4,13 @@
 //! yields (every buffer, stripe, entry and record), so that a bad length
 //! anywhere shows up as a panic or an out-of-bounds access.
 //!
+//! Every result goes through `black_box`: a decoder cannot panic by
+//! design, so an optimised build would otherwise drop a call whose result
+//! is unused, and the fuzzer would run nothing.
+//!
 //! Userspace only: the kernel builds include `wire.rs`, not this module.
+
+use core::hint::black_box;
 
 use crate::codec::ByteOrder;
 use crate::lnet::acceptor::ConnReq;
@@ -57,42 +63,42 @@ pub const TARGETS: &[(&str, Target)] = &[
 
 /// The acceptor's connection request.
 pub fn acceptor(buf: &[u8]) {
-    let _ = ConnReq::decode(buf);
+    let _ = black_box(ConnReq::decode(buf));
 }
 
 /// The socklnd HELLO.
 pub fn socklnd_hello(buf: &[u8]) {
     if let Ok(h) = Hello::decode(buf) {
-        let _ = h.hello.encode(&mut [0u8; 256]);
+        let _ = black_box(h.hello.encode(&mut [0u8; 256]));
     }
 }
 
 /// The socklnd message header, in both byte orders.
 pub fn ksock_msg(buf: &[u8]) {
     for order in [ByteOrder::Little, ByteOrder::Big] {
-        let _ = KsockMsgHdr::decode(buf, order);
+        let _ = black_box(KsockMsgHdr::decode(buf, order));
     }
 }
 
 /// The LNet message header.
 pub fn lnet_hdr(buf: &[u8]) {
-    let _ = LnetHdr::decode(buf);
+    let _ = black_box(LnetHdr::decode(buf));
 }
 
 /// The LNet ping reply, and each of its interfaces.
 pub fn lnet_ping(buf: &[u8]) {
     if let Ok(info) = PingInfo::decode(buf) {
         for i in 0..info.nnis() + 2 {
-            let _ = info.ni(i);
+            let _ = black_box(info.ni(i));
         }
     }
 }
 
 /// The `/dev/lnet` control structures.
 pub fn lnet_ctl(buf: &[u8]) {
-    let _ = ListNids::decode(buf);
-    let _ = PingRequest::decode(buf);
-    let _ = PingResult::decode(buf);
+    let _ = black_box(ListNids::decode(buf));
+    let _ = black_box(PingRequest::decode(buf));
+    let _ = black_box(PingResult::decode(buf));
 }
 
 /// A ptlrpc message: its buffers, its body, and every RPC format's check.
@@ -101,44 +107,44 @@ pub fn lustre_msg(buf: &[u8]) {
         return;
     };
     for i in 0..msg.bufcount() + 2 {
-        let _ = msg.buffer(i);
+        let _ = black_box(msg.buffer(i));
     }
     if let Ok(b) = msg.buffer(0) {
-        let _ = PtlrpcBody::decode(b, msg.order());
+        let _ = black_box(PtlrpcBody::decode(b, msg.order()));
     }
     for f in format::ALL {
-        let _ = f.request.check(&msg);
-        let _ = f.reply.check(&msg);
+        let _ = black_box(f.request.check(&msg));
+        let _ = black_box(f.reply.check(&msg));
     }
 }
 
 /// Every fixed-layout structure, in both byte orders.
 pub fn structures(buf: &[u8]) {
     for order in [ByteOrder::Little, ByteOrder::Big] {
-        let _ = PtlrpcBody::decode(buf, order);
-        let _ = LuFid::decode(buf, order);
-        let _ = ObdConnectData::decode(buf, order);
-        let _ = ObdStatfs::decode(buf, order);
-        let _ = LuSeqRange::decode(buf, order);
-        let _ = MdtBody::decode(buf, order);
-        let _ = Obdo::decode(buf, order);
-        let _ = ObdIoobj::decode(buf, order);
-        let _ = NiobufRemote::decode(buf, order);
-        let _ = OstLvb::decode(buf, order);
-        let _ = LdlmRequest::decode(buf, order);
-        let _ = LdlmReply::decode(buf, order);
-        let _ = LdlmIntent::decode(buf, order);
-        let _ = LayoutIntent::decode(buf, order);
-        let _ = MdtRecCreate::decode(buf, order);
-        let _ = MdtRecSetattr::decode(buf, order);
-        let _ = MdtRecReint::decode(buf, order);
-        let _ = MdtRecSetxattr::decode(buf, order);
-        let _ = MgsConfigBody::decode(buf, order);
-        let _ = MgsConfigRes::decode(buf, order);
-        let _ = LlogdBody::decode(buf, order);
-        let _ = CfgMarker::decode(buf, order);
-        let _ = LovDesc::decode(buf, order);
-        let _ = LmvDesc::decode(buf, order);
+        let _ = black_box(PtlrpcBody::decode(buf, order));
+        let _ = black_box(LuFid::decode(buf, order));
+        let _ = black_box(ObdConnectData::decode(buf, order));
+        let _ = black_box(ObdStatfs::decode(buf, order));
+        let _ = black_box(LuSeqRange::decode(buf, order));
+        let _ = black_box(MdtBody::decode(buf, order));
+        let _ = black_box(Obdo::decode(buf, order));
+        let _ = black_box(ObdIoobj::decode(buf, order));
+        let _ = black_box(NiobufRemote::decode(buf, order));
+        let _ = black_box(OstLvb::decode(buf, order));
+        let _ = black_box(LdlmRequest::decode(buf, order));
+        let _ = black_box(LdlmReply::decode(buf, order));
+        let _ = black_box(LdlmIntent::decode(buf, order));
+        let _ = black_box(LayoutIntent::decode(buf, order));
+        let _ = black_box(MdtRecCreate::decode(buf, order));
+        let _ = black_box(MdtRecSetattr::decode(buf, order));
+        let _ = black_box(MdtRecReint::decode(buf, order));
+        let _ = black_box(MdtRecSetxattr::decode(buf, order));
+        let _ = black_box(MgsConfigBody::decode(buf, order));
+        let _ = black_box(MgsConfigRes::decode(buf, order));
+        let _ = black_box(LlogdBody::decode(buf, order));
+        let _ = black_box(CfgMarker::decode(buf, order));
+        let _ = black_box(LovDesc::decode(buf, order));
+        let _ = black_box(LmvDesc::decode(buf, order));
     }
 }
 
@@ -146,7 +152,7 @@ pub fn structures(buf: &[u8]) {
 pub fn layout(buf: &[u8]) {
     if let Ok(layout) = Layout::decode(buf) {
         for i in 0..layout.stripe_count() + 2 {
-            let _ = layout.stripe(i);
+            let _ = black_box(layout.stripe(i));
         }
     }
 }
@@ -156,7 +162,7 @@ pub fn dir_page(buf: &[u8]) {
     if let Ok(page) = DirPage::decode(buf) {
         // Each entry advances by at least a header, so this ends.
         for e in page.entries() {
-            let _ = e;
+            let _ = black_box(e);
         }
     }
 }
@@ -166,7 +172,7 @@ pub fn dir_page(buf: &[u8]) {
 pub fn llog(buf: &[u8]) {
     if let Ok(h) = LlogHeader::decode(buf) {
         for i in 0..h.hdr.llh_count.min(70_000) {
-            let _ = h.is_live(i);
+            let _ = black_box(h.is_live(i));
         }
     }
     for rec in LlogRecords::new(buf).flatten() {
@@ -177,7 +183,7 @@ pub fn llog(buf: &[u8]) {
 /// A configuration record and its buffers, and what a client reads in it
 /// (inside and outside a marked group).
 pub fn lustre_cfg(buf: &[u8]) {
-    let _ = ClientLogReader::default().record(buf);
+    let _ = black_box(ClientLogReader::default().record(buf));
     let mut marker = [0u8; CFG_MARKER_SIZE];
     let mut start = [0u8; 256];
     let mut in_group = ClientLogReader::default();
@@ -196,12 +202,12 @@ pub fn lustre_cfg(buf: &[u8]) {
     })
     .and_then(|len| in_group.record(&start[..len]));
     assert!(started == Ok(None), "a START marker is read");
-    let _ = in_group.record(buf);
+    let _ = black_box(in_group.record(buf));
     if let Ok(cfg) = LustreCfg::decode(buf) {
         for i in 0..cfg.bufcount() + 2 {
-            let _ = cfg.string(i);
+            let _ = black_box(cfg.string(i));
             if let Some(b) = cfg.buffer(i) {
-                let _ = CfgMarker::decode(b, ByteOrder::Little);
+                let _ = black_box(CfgMarker::decode(b, ByteOrder::Little));
             }
         }
     }
@@ -210,8 +216,8 @@ pub fn lustre_cfg(buf: &[u8]) {
 /// The parsers of text: NIDs, `networks=`, mount sources.
 pub fn text(buf: &[u8]) {
     if let Ok(s) = core::str::from_utf8(buf) {
-        let _ = Networks::parse(s);
-        let _ = MountSource::parse(s);
-        let _ = s.parse::<Nid>();
+        let _ = black_box(Networks::parse(s));
+        let _ = black_box(MountSource::parse(s));
+        let _ = black_box(s.parse::<Nid>());
     }
 }
