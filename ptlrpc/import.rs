@@ -25,9 +25,7 @@ use crate::wire::lnet::LNET_PID_LUSTRE;
 use crate::wire::lustre::connect_flags::{OBD_CONNECT_AT, OBD_CONNECT_FULL20, OBD_CONNECT_VERSION};
 use crate::wire::lustre::obd::{ObdConnectData, OBD_CONNECT_DATA_SIZE};
 use crate::wire::nid::Nid;
-use crate::wire::ptlrpc::body::{
-    PtlrpcBody, PTLRPC_MSG_VERSION, PTL_RPC_MSG_ERR, PTL_RPC_MSG_REPLY, PTL_RPC_MSG_REQUEST,
-};
+use crate::wire::ptlrpc::body::{PtlrpcBody, PTL_RPC_MSG_ERR, PTL_RPC_MSG_REPLY};
 use crate::wire::ptlrpc::format::{self, RqFormat, MAX_FORMAT_BUFS};
 use crate::wire::ptlrpc::msg::{msg_size, MsgHeader, MSGHDR_AT_SUPPORT};
 use crate::wire::ptlrpc::opcode::Opcode;
@@ -200,15 +198,9 @@ impl Import {
             ..MsgHeader::default()
         };
         let mut body = PtlrpcBody {
-            handle: conn.handle,
-            msg_type: PTL_RPC_MSG_REQUEST,
-            version: PTLRPC_MSG_VERSION | opc.service().version_bits(),
-            opc: opc as u32,
-            last_xid: xid.saturating_sub(1),
-            conn_cnt: conn.conn_cnt,
             op_flags,
             timeout: REPLY_TIMEOUT_MS / 1000,
-            ..PtlrpcBody::default()
+            ..PtlrpcBody::request(opc, xid, conn.handle, conn.conn_cnt)
         };
         // Room for an early reply before the final one, in a power of two
         // as Lustre sizes reply buffers.

@@ -9,9 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rustre_lnet::wire::lustre::connect_flags::OBD_CONNECT_AT;
 use rustre_lnet::wire::lustre::obd::{ObdConnectData, OBD_CONNECT_DATA_SIZE};
-use rustre_lnet::wire::ptlrpc::body::{
-    PtlrpcBody, PTLRPC_MSG_VERSION, PTL_RPC_MSG_ERR, PTL_RPC_MSG_REPLY, PTL_RPC_MSG_REQUEST,
-};
+use rustre_lnet::wire::ptlrpc::body::{PtlrpcBody, PTL_RPC_MSG_ERR, PTL_RPC_MSG_REPLY};
 use rustre_lnet::wire::ptlrpc::format;
 use rustre_lnet::wire::ptlrpc::msg::{MsgHeader, MSGHDR_AT_SUPPORT};
 use rustre_lnet::wire::ptlrpc::opcode::Opcode;
@@ -217,15 +215,9 @@ impl Import {
     ) -> Result<Message, Error> {
         let conn = self.conn();
         let body = PtlrpcBody {
-            handle: conn.handle,
-            msg_type: PTL_RPC_MSG_REQUEST,
-            version: PTLRPC_MSG_VERSION | opc.service().version_bits(),
-            opc: opc as u32,
-            last_xid: xid.saturating_sub(1),
-            conn_cnt: conn.conn_cnt,
             op_flags,
             timeout: self.timeout().as_secs() as u32,
-            ..PtlrpcBody::default()
+            ..PtlrpcBody::request(opc, xid, conn.handle, conn.conn_cnt)
         };
         let header = MsgHeader {
             repsize: REPSIZE,

@@ -7,6 +7,7 @@ use core::mem::{offset_of, size_of};
 
 use crate::wire::codec::{ByteOrder, Fields, FieldsMut};
 use crate::wire::error::WireError;
+use crate::wire::ptlrpc::opcode::Opcode;
 
 /// `pb_type` of a request (`PTL_RPC_MSG_REQUEST`).
 pub const PTL_RPC_MSG_REQUEST: u32 = 4711;
@@ -131,6 +132,22 @@ pub struct PtlrpcBody {
 }
 
 impl PtlrpcBody {
+    /// The body of request `opc` with XID `xid`, sent on the connection
+    /// whose export handle is `handle` and connection count `conn_cnt`;
+    /// its other fields (flags, timeout) are the caller's to set.
+    pub fn request(opc: Opcode, xid: u64, handle: u64, conn_cnt: u32) -> Self {
+        PtlrpcBody {
+            handle,
+            msg_type: PTL_RPC_MSG_REQUEST,
+            version: PTLRPC_MSG_VERSION | opc.service().version_bits(),
+            opc: opc as u32,
+            // Synchronous: every earlier reply has come.
+            last_xid: xid.saturating_sub(1),
+            conn_cnt,
+            ..PtlrpcBody::default()
+        }
+    }
+
     /// Decodes a body (v3, or v2 without the job id) in byte order `order`.
     ///
     /// # Errors
