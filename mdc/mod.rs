@@ -36,8 +36,8 @@ impl Mdc {
         Ok(Mdc { imp })
     }
 
-    /// The FID of the root directory (`MDS_GET_ROOT`, Lustre's
-    /// `MDS_GETSTATUS`).
+    /// The FID of the root directory (`MDS_GET_ROOT`, opcode 40, once
+    /// called `MDS_GETSTATUS`).
     ///
     /// # Errors
     /// RPC errors.
